@@ -1,0 +1,51 @@
+"""Events that travel through channels, in order with the records.
+
+A channel carries a sequence of *events*: record batches and the control events that must stay in
+order with them — checkpoint barriers, watermarks and end-of-partition. Keeping them in one ordered
+stream is what makes the barrier algorithm work: everything before a barrier belongs to the
+checkpoint, everything after it does not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(slots=True)
+class RecordBatch:
+    """A batch of records; ``timestamps`` is parallel to ``values`` or ``None`` (no event time)."""
+
+    values: list[Any]
+    timestamps: list[int] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Watermark:
+    timestamp: int
+
+
+@dataclass(frozen=True, slots=True)
+class CheckpointBarrier:
+    checkpoint_id: int
+    timestamp: int
+    is_savepoint: bool = False
+    unaligned: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CancelCheckpointMarker:
+    """Tells downstream tasks to abandon alignment for ``checkpoint_id``."""
+
+    checkpoint_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class EndOfPartition:
+    """The producer will send nothing more on this channel."""
+
+
+END_OF_PARTITION = EndOfPartition()
+
+#: Events that are not records; they bypass credit accounting so they are never stuck behind it.
+CONTROL_EVENT_TYPES = (Watermark, CheckpointBarrier, CancelCheckpointMarker, EndOfPartition)

@@ -1,0 +1,273 @@
+"""Operators that run a user function on each record: map, flat_map, filter, process, co-functions.
+
+User functions are PyFlink ``Function`` subclasses or plain callables; ``open``/``close`` are called
+when present. On a keyed stream the same operators run with a key selector: the current key is set
+before every call so that the function's keyed state is scoped to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from weir.runtime.operators.base import OperatorSetup, StreamOperator, TwoInputStreamOperator
+from weir.runtime.operators.runtime_context import StreamingRuntimeContext
+from weir.runtime.operators.timers import UnsupportedTimerService
+
+
+def user_method(fn: Any, method: str) -> Callable[..., Any]:
+    """The bound method ``method`` of a Function object, or ``fn`` itself for a plain callable."""
+    bound = getattr(fn, method, None)
+    if bound is not None and callable(bound):
+        return bound
+    if callable(fn):
+        return fn
+    raise TypeError(f"{fn!r} is neither callable nor has a '{method}' method")
+
+
+class UdfOperator(StreamOperator):
+    """Holds a user function and drives its ``open``/``close``."""
+
+    def __init__(self, name: str, function: Any, key_selector: Any = None) -> None:
+        super().__init__(name)
+        self.function = function
+        self.key_selector = user_method(key_selector, "get_key") if key_selector else None
+
+    def setup(self, info: OperatorSetup) -> None:
+        super().setup(info)
+        self.runtime_context = StreamingRuntimeContext(info)
+        self.backend = info.keyed_backend
+
+    def open(self) -> None:
+        opener = getattr(self.function, "open", None)
+        if callable(opener) and not isinstance(self.function, type):
+            opener(self.runtime_context)
+
+    def close(self) -> None:
+        closer = getattr(self.function, "close", None)
+        if callable(closer):
+            closer()
+
+
+class MapOperator(UdfOperator):
+    def open(self) -> None:
+        super().open()
+        self._fn = user_method(self.function, "map")
+
+    def process_batch(self, values, timestamps):
+        fn = self._fn
+        if self.key_selector is None:
+            self.output.emit([fn(v) for v in values], timestamps)
+            return
+        key_of, backend, out = self.key_selector, self.backend, []
+        for v in values:
+            backend.current_key = key_of(v)
+            out.append(fn(v))
+        self.output.emit(out, timestamps)
+
+
+class FlatMapOperator(UdfOperator):
+    def open(self) -> None:
+        super().open()
+        self._fn = user_method(self.function, "flat_map")
+
+    def process_batch(self, values, timestamps):
+        fn = self._fn
+        key_of, backend = self.key_selector, self.backend
+        if timestamps is None and key_of is None:
+            out = []
+            extend = out.extend
+            for v in values:
+                result = fn(v)
+                if result is not None:
+                    extend(result)
+            self.output.emit(out)
+            return
+        out, out_ts = [], []
+        for i, v in enumerate(values):
+            if key_of is not None:
+                backend.current_key = key_of(v)
+            result = fn(v)
+            if result is None:
+                continue
+            before = len(out)
+            out.extend(result)
+            if timestamps is not None:
+                out_ts.extend([timestamps[i]] * (len(out) - before))
+        self.output.emit(out, out_ts if timestamps is not None else None)
+
+
+class FilterOperator(UdfOperator):
+    def open(self) -> None:
+        super().open()
+        self._fn = user_method(self.function, "filter")
+
+    def process_batch(self, values, timestamps):
+        fn, key_of, backend = self._fn, self.key_selector, self.backend
+        if key_of is None and timestamps is None:
+            self.output.emit([v for v in values if fn(v)])
+            return
+        out, out_ts = [], []
+        for i, v in enumerate(values):
+            if key_of is not None:
+                backend.current_key = key_of(v)
+            if fn(v):
+                out.append(v)
+                if timestamps is not None:
+                    out_ts.append(timestamps[i])
+        self.output.emit(out, out_ts if timestamps is not None else None)
+
+
+class _ProcessContext:
+    """``ctx`` passed to ``process_element``: timestamp, side outputs, timer service, current key."""
+
+    __slots__ = ("_timestamp", "_side", "_backend", "_timer_service", "_key_override")
+
+    def __init__(self, backend: Any, timer_service: Any) -> None:
+        self._timestamp: int | None = None
+        self._side: dict[str, list[Any]] = {}
+        self._backend = backend
+        self._timer_service = timer_service
+
+    def timestamp(self) -> int | None:
+        return self._timestamp
+
+    def timer_service(self) -> Any:
+        return self._timer_service
+
+    def get_current_key(self) -> Any:
+        return self._backend.current_key if self._backend is not None else None
+
+    def output(self, output_tag: Any, value: Any) -> None:
+        tag_id = output_tag.tag_id if hasattr(output_tag, "tag_id") else str(output_tag)
+        bucket = self._side.get(tag_id)
+        if bucket is None:
+            bucket = self._side[tag_id] = []
+        bucket.append(value)
+
+    def drain_side_outputs(self) -> dict[str, list[Any]]:
+        side, self._side = self._side, {}
+        return side
+
+
+class ProcessOperator(UdfOperator):
+    """``process(ProcessFunction)`` and, with a key selector, ``process(KeyedProcessFunction)``."""
+
+    def open(self) -> None:
+        super().open()
+        self._fn = user_method(self.function, "process_element")
+        self.ctx = _ProcessContext(self.backend, UnsupportedTimerService())
+
+    def process_batch(self, values, timestamps):
+        fn, ctx, key_of, backend = self._fn, self.ctx, self.key_selector, self.backend
+        out: list[Any] = []
+        out_ts: list[int] | None = [] if timestamps is not None else None
+        for i, v in enumerate(values):
+            if key_of is not None:
+                backend.current_key = key_of(v)
+            if timestamps is not None:
+                ctx._timestamp = timestamps[i]
+            result = fn(v, ctx)
+            if result is not None:
+                before = len(out)
+                out.extend(result)
+                if out_ts is not None:
+                    out_ts.extend([timestamps[i]] * (len(out) - before))  # type: ignore[index]
+        self.output.emit(out, out_ts)
+        for tag_id, side_values in ctx.drain_side_outputs().items():
+            self.output.emit_side(tag_id, side_values)
+
+
+class _CoUdfOperator(TwoInputStreamOperator, UdfOperator):
+    def __init__(
+        self, name: str, function: Any, key_selector1: Any = None, key_selector2: Any = None
+    ) -> None:
+        UdfOperator.__init__(self, name, function)
+        self.key_selectors = (
+            user_method(key_selector1, "get_key") if key_selector1 else None,
+            user_method(key_selector2, "get_key") if key_selector2 else None,
+        )
+
+
+class CoMapOperator(_CoUdfOperator):
+    def open(self) -> None:
+        super().open()
+        self._fns = (self.function.map1, self.function.map2)
+
+    def _run(self, which: int, values, timestamps):
+        fn, key_of, backend = self._fns[which], self.key_selectors[which], self.backend
+        if key_of is None:
+            self.output.emit([fn(v) for v in values], timestamps)
+            return
+        out = []
+        for v in values:
+            backend.current_key = key_of(v)
+            out.append(fn(v))
+        self.output.emit(out, timestamps)
+
+    def process_batch1(self, values, timestamps):
+        self._run(0, values, timestamps)
+
+    def process_batch2(self, values, timestamps):
+        self._run(1, values, timestamps)
+
+
+class CoFlatMapOperator(_CoUdfOperator):
+    def open(self) -> None:
+        super().open()
+        self._fns = (self.function.flat_map1, self.function.flat_map2)
+
+    def _run(self, which: int, values, timestamps):
+        fn, key_of, backend = self._fns[which], self.key_selectors[which], self.backend
+        out, out_ts = [], []
+        for i, v in enumerate(values):
+            if key_of is not None:
+                backend.current_key = key_of(v)
+            result = fn(v)
+            if result is None:
+                continue
+            before = len(out)
+            out.extend(result)
+            if timestamps is not None:
+                out_ts.extend([timestamps[i]] * (len(out) - before))
+        self.output.emit(out, out_ts if timestamps is not None else None)
+
+    def process_batch1(self, values, timestamps):
+        self._run(0, values, timestamps)
+
+    def process_batch2(self, values, timestamps):
+        self._run(1, values, timestamps)
+
+
+class CoProcessOperator(_CoUdfOperator):
+    """``CoProcessFunction`` and, keyed, ``KeyedCoProcessFunction``."""
+
+    def open(self) -> None:
+        super().open()
+        self._fns = (self.function.process_element1, self.function.process_element2)
+        self.ctx = _ProcessContext(self.backend, UnsupportedTimerService())
+
+    def _run(self, which: int, values, timestamps):
+        fn, key_of, backend, ctx = self._fns[which], self.key_selectors[which], self.backend, self.ctx
+        out, out_ts = [], []
+        for i, v in enumerate(values):
+            if key_of is not None:
+                backend.current_key = key_of(v)
+            if timestamps is not None:
+                ctx._timestamp = timestamps[i]
+            result = fn(v, ctx)
+            if result is None:
+                continue
+            before = len(out)
+            out.extend(result)
+            if timestamps is not None:
+                out_ts.extend([timestamps[i]] * (len(out) - before))
+        self.output.emit(out, out_ts if timestamps is not None else None)
+        for tag_id, side_values in ctx.drain_side_outputs().items():
+            self.output.emit_side(tag_id, side_values)
+
+    def process_batch1(self, values, timestamps):
+        self._run(0, values, timestamps)
+
+    def process_batch2(self, values, timestamps):
+        self._run(1, values, timestamps)

@@ -1,0 +1,3 @@
+from weir.runtime.taskmanager.task_executor import main
+
+main()

@@ -1,0 +1,209 @@
+"""The hash-map (heap) keyed state backend: state lives in Python dicts in the task's process.
+
+Each registered state is a table ``namespace → {key → value}``. Keys are not grouped by key group
+while the job runs (that would cost a hash per access); snapshots group them when they are taken.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, MutableMapping
+from typing import Any
+
+from weir.datastream import state as api
+from weir.state.backend import VOID_NAMESPACE, InternalKvState, KeyedStateBackend, StateBackend
+from weir.state.errors import StateError
+from weir.state.key_groups import KeyGroupRange
+
+
+class _HeapState(InternalKvState):
+    """Shared machinery: the table of this state and the map of the current namespace."""
+
+    def __init__(self, backend: HashMapKeyedStateBackend, descriptor: Any) -> None:
+        self._backend = backend
+        self._descriptor = descriptor
+        self._table: dict[Any, dict[Any, Any]] = {VOID_NAMESPACE: {}}
+        self._map: dict[Any, Any] = self._table[VOID_NAMESPACE]
+
+    def set_current_namespace(self, namespace: Any) -> None:
+        table = self._table
+        m = table.get(namespace)
+        if m is None:
+            m = table[namespace] = {}
+        self._map = m
+
+    def key_map(self) -> MutableMapping[Any, Any]:
+        return self._map
+
+    def clear(self) -> None:
+        self._map.pop(self._backend.current_key, None)
+
+    def entry_count(self) -> int:
+        return sum(len(m) for m in self._table.values())
+
+
+class HeapValueState(_HeapState, api.ValueState):
+    def value(self) -> Any:
+        return self._map.get(self._backend.current_key)
+
+    def update(self, value: Any) -> None:
+        if value is None:
+            self._map.pop(self._backend.current_key, None)
+        else:
+            self._map[self._backend.current_key] = value
+
+
+class HeapListState(_HeapState, api.ListState):
+    def get(self) -> Iterable[Any]:
+        return list(self._map.get(self._backend.current_key, ()))
+
+    def add(self, value: Any) -> None:
+        if value is None:
+            raise StateError("ListState.add(None): null values are not allowed in list state")
+        key = self._backend.current_key
+        stored = self._map.get(key)
+        if stored is None:
+            self._map[key] = [value]
+        else:
+            stored.append(value)
+
+    def add_all(self, values: list[Any]) -> None:
+        for value in values:
+            self.add(value)
+
+    def update(self, values: list[Any]) -> None:
+        values = list(values) if values is not None else []
+        if any(v is None for v in values):
+            raise StateError("ListState.update: null values are not allowed in list state")
+        if values:
+            self._map[self._backend.current_key] = values
+        else:
+            self._map.pop(self._backend.current_key, None)
+
+
+class HeapMapState(_HeapState, api.MapState):
+    def _user_map(self, create: bool = False) -> dict[Any, Any] | None:
+        key = self._backend.current_key
+        m = self._map.get(key)
+        if m is None and create:
+            m = self._map[key] = {}
+        return m
+
+    def get(self, key: Any) -> Any:
+        m = self._user_map()
+        return None if m is None else m.get(key)
+
+    def put(self, key: Any, value: Any) -> None:
+        self._user_map(True)[key] = value  # type: ignore[index]
+
+    def put_all(self, dict_value: dict[Any, Any]) -> None:
+        self._user_map(True).update(dict_value)  # type: ignore[union-attr]
+
+    def remove(self, key: Any) -> None:
+        m = self._user_map()
+        if m is not None:
+            m.pop(key, None)
+            if not m:
+                self._map.pop(self._backend.current_key, None)
+
+    def contains(self, key: Any) -> bool:
+        m = self._user_map()
+        return m is not None and key in m
+
+    def items(self) -> Iterable[tuple[Any, Any]]:
+        m = self._user_map()
+        return list(m.items()) if m else []
+
+    def keys(self) -> Iterable[Any]:
+        m = self._user_map()
+        return list(m.keys()) if m else []
+
+    def values(self) -> Iterable[Any]:
+        m = self._user_map()
+        return list(m.values()) if m else []
+
+    def is_empty(self) -> bool:
+        return not self._user_map()
+
+
+class HeapReducingState(_HeapState, api.ReducingState):
+    def __init__(self, backend: HashMapKeyedStateBackend, descriptor: Any) -> None:
+        super().__init__(backend, descriptor)
+        fn = descriptor.get_reduce_function()
+        self._reduce = getattr(fn, "reduce", fn)
+
+    def get(self) -> Any:
+        return self._map.get(self._backend.current_key)
+
+    def add(self, value: Any) -> None:
+        key = self._backend.current_key
+        current = self._map.get(key)
+        self._map[key] = value if current is None else self._reduce(current, value)
+
+
+class HeapAggregatingState(_HeapState, api.AggregatingState):
+    def __init__(self, backend: HashMapKeyedStateBackend, descriptor: Any) -> None:
+        super().__init__(backend, descriptor)
+        self._fn = descriptor.get_agg_function()
+
+    def get(self) -> Any:
+        acc = self._map.get(self._backend.current_key)
+        return None if acc is None else self._fn.get_result(acc)
+
+    def add(self, value: Any) -> None:
+        key = self._backend.current_key
+        acc = self._map.get(key)
+        if acc is None:
+            acc = self._fn.create_accumulator()
+        self._map[key] = self._fn.add(value, acc)
+
+
+_STATE_CLASSES: dict[type, type[_HeapState]] = {
+    api.ValueStateDescriptor: HeapValueState,
+    api.ListStateDescriptor: HeapListState,
+    api.MapStateDescriptor: HeapMapState,
+    api.ReducingStateDescriptor: HeapReducingState,
+    api.AggregatingStateDescriptor: HeapAggregatingState,
+}
+
+
+class HashMapKeyedStateBackend(KeyedStateBackend):
+    def __init__(self, key_group_range: KeyGroupRange, max_parallelism: int) -> None:
+        super().__init__(key_group_range, max_parallelism)
+        self._states: dict[str, _HeapState] = {}
+
+    def get_partitioned_state(self, descriptor: Any) -> Any:
+        name = descriptor.get_name()
+        existing = self._states.get(name)
+        if existing is not None:
+            if type(existing) is not _state_class(descriptor):
+                raise StateError(
+                    f"state {name!r} was registered as {type(existing._descriptor).__name__} and "
+                    f"is now requested as {type(descriptor).__name__}; use one descriptor per name"
+                )
+            return existing
+        state = _state_class(descriptor)(self, descriptor)
+        self._states[name] = state
+        return state
+
+    def num_keys(self) -> int:
+        return sum(s.entry_count() for s in self._states.values())
+
+    def dispose(self) -> None:
+        self._states.clear()
+
+
+def _state_class(descriptor: Any) -> type[_HeapState]:
+    for descriptor_type, cls in _STATE_CLASSES.items():
+        if isinstance(descriptor, descriptor_type):
+            return cls
+    raise StateError(f"unsupported state descriptor {descriptor!r}")
+
+
+class HashMapStateBackendImpl(StateBackend):
+    """Creates hash-map keyed backends; the public classes in
+    :mod:`weir.datastream.state_backend` delegate here."""
+
+    def create_keyed_state_backend(
+        self, operator_uid: str, key_group_range: KeyGroupRange, max_parallelism: int
+    ) -> KeyedStateBackend:
+        return HashMapKeyedStateBackend(key_group_range, max_parallelism)
