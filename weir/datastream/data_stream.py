@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from weir.datastream.output_tag import OutputTag
+from weir.api.output_tag import OutputTag
 from weir.graph.transformations import (
     OneInputTransformation,
     PartitionTransformation,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, MutableMapping
 from typing import Any
 
-from weir.datastream import state as api
+from weir.api import state as api
 from weir.state.backend import VOID_NAMESPACE, InternalKvState, KeyedStateBackend, StateBackend
 from weir.state.errors import StateError
 from weir.state.key_groups import KeyGroupRange

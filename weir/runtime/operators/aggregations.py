@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from weir.datastream.state import ValueStateDescriptor
+from weir.common.types import Row
+from weir.api.state import ValueStateDescriptor
 from weir.runtime.operators.base import StreamOperator
 from weir.runtime.operators.udf import user_method
 
@@ -30,6 +31,14 @@ def get_field(value: Any, position: int | str) -> Any:
 
 def set_field(value: Any, position: int | str, new: Any) -> Any:
     """A copy of ``value`` with one field replaced (records may be shared; never mutate them)."""
+    if isinstance(value, Row):
+        index = position if isinstance(position, int) else value._fields.index(position)
+        values = list(value)
+        values[index] = new
+        row = Row(*values)
+        row._fields = value._fields
+        row.set_row_kind(value.get_row_kind())
+        return row
     if isinstance(position, int):
         if isinstance(value, int | float) and position == 0:
             return new

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from weir.datastream.functions import RuntimeContext
+from weir.api.functions import RuntimeContext
 from weir.runtime.operators.base import OperatorSetup
 from weir.state.errors import StateError
 

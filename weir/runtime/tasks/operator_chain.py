@@ -48,6 +48,7 @@ class OperatorChain:
         for node in reversed(vertex.nodes):
             t = node.transformation
             op: StreamOperator = t.operator
+            op.name = node.name  # the user may have renamed the operator after creating it
             output = Output()
             for edge in node.out_edges:
                 if edge.target.id in in_chain:
