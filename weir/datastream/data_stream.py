@@ -43,6 +43,7 @@ from weir.runtime.network.partitioners import (
 )
 from weir.runtime.operators import aggregations as agg
 from weir.runtime.operators.collect import CollectSinkOperator
+from weir.runtime.operators.key_selectors import optimize_key_selector
 from weir.runtime.operators.sinks import PrintSinkOperator, SinkFunctionOperator, SinkWriterOperator
 from weir.runtime.operators.udf import (
     CoFlatMapOperator,
@@ -334,8 +335,7 @@ class DataStreamSink:
 
 
 def _key_function(key_selector: Any) -> Callable[[Any], Any]:
-    get_key = getattr(key_selector, "get_key", None)
-    return get_key if callable(get_key) else key_selector
+    return optimize_key_selector(key_selector)
 
 
 class KeyedStream(DataStream):

@@ -10,7 +10,6 @@ CANCELED on request. Whatever the outcome, every worker is stopped before the re
 from __future__ import annotations
 
 import logging
-import math
 import os
 import signal
 import socket
@@ -67,6 +66,7 @@ class JobMaster:
             raise ValueError(
                 f"taskmanager.numberOfTaskSlots must be at least 1, got {self.slots_per_tm}"
             )
+        self.slot_sharing = str(config.get("pipeline.slot-sharing", True)).lower() != "false"
         self.heartbeat_timeout = float(config.get("heartbeat.timeout", 10000)) / 1000
         self.metrics_interval = float(config.get("metrics.log.interval", 5000)) / 1000
 
@@ -92,8 +92,16 @@ class JobMaster:
         self.status = JobStatus.RUNNING
         threading.Thread(target=self._monitor_loop, name="job-monitor", daemon=True).start()
 
+    def _placement(self) -> dict[TaskId, int]:
+        """Subtask -> TaskManager. With slot sharing (Flink's default) slot i holds subtask i of
+        every vertex; without it every subtask gets a slot of its own."""
+        if self.slot_sharing:
+            return {t: t.subtask_index // self.slots_per_tm for t in self.task_states}
+        ordered = sorted(self.task_states, key=lambda t: (t.vertex_id, t.subtask_index))
+        return {t: i // self.slots_per_tm for i, t in enumerate(ordered)}
+
     def _start_task_managers(self) -> None:
-        count = math.ceil(self.job_graph.total_slots / self.slots_per_tm)
+        count = max(self._placement().values()) + 1
         address = self._control_server.getsockname()[:2]
         log_level = self.config.get("taskmanager.log.level", "WARNING")
         for tm_id in range(count):
@@ -143,9 +151,7 @@ class JobMaster:
         self._control_server.close()
 
     def _deploy(self) -> None:
-        placement = {
-            task_id: task_id.subtask_index // self.slots_per_tm for task_id in self.task_states
-        }
+        placement = self._placement()
         addresses = {h.tm_id: h.data_address for h in self.task_managers}
         blob = cloudpickle.dumps(self.job_graph)
         for handle in self.task_managers:

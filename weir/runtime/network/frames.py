@@ -7,6 +7,7 @@ have tiny payloads. Only authenticated connections ever reach :func:`decode_even
 
 from __future__ import annotations
 
+import marshal
 import pickle
 import socket
 import struct
@@ -32,6 +33,12 @@ KIND_BARRIER = 4
 KIND_CANCEL_CHECKPOINT = 5
 KIND_END_OF_PARTITION = 6
 KIND_MESSAGE = 7  # control-plane message (any picklable object)
+KIND_RECORDS_MARSHAL = 8
+
+# marshal handles exactly-typed str/int/float/bytes/tuple/list/dict/None (never subclasses such as
+# Row or IntEnum, which it refuses) about twice as fast as pickle; anything else falls back to pickle.
+_mdumps = marshal.dumps
+_mloads = marshal.loads
 
 _dumps = pickle.dumps
 _loads = pickle.loads
@@ -42,8 +49,12 @@ def encode_event(event: Any) -> bytes:
     """Serialise a channel event into one frame."""
     if type(event) is RecordBatch:
         if event.timestamps is None:
-            payload = _dumps(event.values, _PROTO)
-            kind = KIND_RECORDS
+            try:
+                payload = _mdumps(event.values, 4)
+                kind = KIND_RECORDS_MARSHAL
+            except ValueError:
+                payload = _dumps(event.values, _PROTO)
+                kind = KIND_RECORDS
         else:
             payload = _dumps((event.values, event.timestamps), _PROTO)
             kind = KIND_RECORDS_TS
@@ -65,7 +76,9 @@ def encode_event(event: Any) -> bytes:
     return HEADER.pack(len(payload), kind) + payload
 
 
-def decode_event(kind: int, payload: bytes | memoryview) -> Any:
+def decode_event(kind: int, payload: bytes | bytearray | memoryview) -> Any:
+    if kind == KIND_RECORDS_MARSHAL:
+        return RecordBatch(_mloads(payload))
     if kind == KIND_RECORDS:
         return RecordBatch(_loads(payload))
     if kind == KIND_RECORDS_TS:
@@ -85,35 +98,30 @@ def decode_event(kind: int, payload: bytes | memoryview) -> Any:
 
 
 class FrameReader:
-    """Reads whole frames from a socket with few system calls (buffered)."""
+    """Reads whole frames from a socket straight into one buffer per frame (no re-copying)."""
 
-    __slots__ = ("_sock", "_buf", "_pos")
+    __slots__ = ("_recv_into",)
 
     def __init__(self, sock: socket.socket) -> None:
-        self._sock = sock
-        self._buf = bytearray()
-        self._pos = 0
+        self._recv_into = sock.recv_into
 
-    def _fill(self, need: int) -> None:
-        while len(self._buf) - self._pos < need:
-            if self._pos:
-                del self._buf[: self._pos]
-                self._pos = 0
-            chunk = self._sock.recv(max(1 << 18, need))
-            if not chunk:
+    def _read_exact(self, n: int) -> bytearray:
+        buf = bytearray(n)
+        view = memoryview(buf)
+        pos = 0
+        recv_into = self._recv_into
+        while pos < n:
+            got = recv_into(view[pos:], n - pos)
+            if not got:
                 raise ConnectionClosed("connection closed by peer")
-            self._buf += chunk
+            pos += got
+        return buf
 
-    def read_frame(self) -> tuple[int, bytes]:
-        self._fill(HEADER.size)
-        length, kind = HEADER.unpack_from(self._buf, self._pos)
+    def read_frame(self) -> tuple[int, bytearray]:
+        length, kind = HEADER.unpack(self._read_exact(HEADER.size))
         if length > MAX_FRAME:
             raise ConnectionClosed(f"frame of {length} bytes exceeds the limit")
-        self._pos += HEADER.size
-        self._fill(length)
-        payload = bytes(self._buf[self._pos : self._pos + length])
-        self._pos += length
-        return kind, payload
+        return kind, self._read_exact(length) if length else bytearray()
 
     def read_event(self) -> Any:
         kind, payload = self.read_frame()

@@ -103,24 +103,24 @@ class KeyGroupStreamPartitioner(StreamPartitioner):
         n = self.num_channels
         if n == 1:
             return [(0, values, timestamps)]
-        key_of = self.key_selector
+        keys = list(map(self.key_selector, values))
         cache = self._cache
-        get = cache.get
-        maxp = self.max_parallelism
-        channels = []
-        append = channels.append
-        for value in values:
-            key = key_of(value)
-            channel = get(key)
-            if channel is None:
-                channel = (stable_hash(key) % maxp) * n // maxp
-                if len(cache) >= _KEY_CACHE_LIMIT:
-                    cache.clear()
-                try:
+        try:
+            channels = list(map(cache.get, keys))
+        except TypeError as exc:
+            raise TypeError(
+                f"key_by produced an unhashable key ({exc}); return a hashable value such as a "
+                "tuple or a string from the key selector"
+            ) from exc
+        if None in channels:
+            maxp = self.max_parallelism
+            if len(cache) >= _KEY_CACHE_LIMIT:
+                cache.clear()
+            for i, channel in enumerate(channels):
+                if channel is None:
+                    key = keys[i]
+                    channel = channels[i] = (stable_hash(key) % maxp) * n // maxp
                     cache[key] = channel
-                except TypeError:  # unhashable key (e.g. a list): route without caching
-                    pass
-            append(channel)
         return _bucket(values, timestamps, channels, n)
 
     def describe(self) -> str:

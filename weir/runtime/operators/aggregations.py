@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from weir.common.types import Row
 from weir.api.state import ValueStateDescriptor
+from weir.common.types import Row
 from weir.runtime.operators.base import StreamOperator
+from weir.runtime.operators.key_selectors import getter_field, optimize_key_selector
 from weir.runtime.operators.udf import user_method
 
 
@@ -122,7 +123,7 @@ class KeyedReduceOperator(StreamOperator):
     def __init__(self, name: str, reduce_function: Any, key_selector: Any) -> None:
         super().__init__(name)
         self.function = reduce_function
-        self.key_selector = user_method(key_selector, "get_key")
+        self.key_selector = optimize_key_selector(key_selector)
 
     def open(self) -> None:
         from weir.runtime.operators.runtime_context import StreamingRuntimeContext
@@ -153,7 +154,10 @@ class KeyedReduceOperator(StreamOperator):
         append = out.append
         fn = self.function
         if type(fn) is SumReducer and type(fn.position) is int and values and type(values[0]) is tuple:
-            self._sum_tuples(values, table, key_of, out, fn.position)
+            if fn.position == 1 and getter_field(key_of) == 0:
+                self._count_pairs(values, table, out)
+            else:
+                self._sum_tuples(values, table, key_of, out, fn.position)
         else:
             reduce = self._reduce
             for v in values:
@@ -164,6 +168,23 @@ class KeyedReduceOperator(StreamOperator):
                 append(new)
         if not self.setup_info.batch_mode:
             self.output.emit(out, timestamps)
+
+    @staticmethod
+    def _count_pairs(values, table, out):
+        """The word-count hot path: ``key_by(lambda t: t[0]).sum(1)`` on tuples."""
+        get = table.get
+        append = out.append
+        for v in values:
+            k = v[0]
+            cur = get(k)
+            if cur is None:
+                new = v
+            elif len(cur) == 2:
+                new = (k, cur[1] + v[1])
+            else:
+                new = (k, cur[1] + v[1]) + cur[2:]
+            table[k] = new
+            append(new)
 
     @staticmethod
     def _sum_tuples(values, table, key_of, out, p):

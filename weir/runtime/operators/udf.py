@@ -8,9 +8,11 @@ before every call so that the function's keyed state is scoped to it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import chain
 from typing import Any
 
 from weir.runtime.operators.base import OperatorSetup, StreamOperator, TwoInputStreamOperator
+from weir.runtime.operators.key_selectors import optimize_key_selector
 from weir.runtime.operators.runtime_context import StreamingRuntimeContext
 from weir.runtime.operators.timers import UnsupportedTimerService
 
@@ -31,7 +33,7 @@ class UdfOperator(StreamOperator):
     def __init__(self, name: str, function: Any, key_selector: Any = None) -> None:
         super().__init__(name)
         self.function = function
-        self.key_selector = user_method(key_selector, "get_key") if key_selector else None
+        self.key_selector = optimize_key_selector(key_selector) if key_selector else None
 
     def setup(self, info: OperatorSetup) -> None:
         super().setup(info)
@@ -75,12 +77,14 @@ class FlatMapOperator(UdfOperator):
         fn = self._fn
         key_of, backend = self.key_selector, self.backend
         if timestamps is None and key_of is None:
-            out = []
-            extend = out.extend
-            for v in values:
-                result = fn(v)
-                if result is not None:
-                    extend(result)
+            try:
+                out = list(chain.from_iterable(map(fn, values)))
+            except TypeError as exc:
+                if "not iterable" in str(exc):
+                    raise TypeError(
+                        f"the flat_map function must return an iterable or be a generator ({exc})"
+                    ) from exc
+                raise
             self.output.emit(out)
             return
         out, out_ts = [], []
@@ -184,8 +188,8 @@ class _CoUdfOperator(TwoInputStreamOperator, UdfOperator):
     ) -> None:
         UdfOperator.__init__(self, name, function)
         self.key_selectors = (
-            user_method(key_selector1, "get_key") if key_selector1 else None,
-            user_method(key_selector2, "get_key") if key_selector2 else None,
+            optimize_key_selector(key_selector1) if key_selector1 else None,
+            optimize_key_selector(key_selector2) if key_selector2 else None,
         )
 
 
