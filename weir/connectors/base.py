@@ -13,7 +13,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any
 
-DEFAULT_BATCH_SIZE = 1024
+DEFAULT_BATCH_SIZE = 128
 
 
 class SourceReader(ABC):

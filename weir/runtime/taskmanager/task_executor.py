@@ -117,6 +117,8 @@ def main() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(*bootstrap.get("gc_threshold", (100_000, 50, 100)))
+    if os.environ.get("WEIR_SWITCH_INTERVAL"):
+        sys.setswitchinterval(float(os.environ["WEIR_SWITCH_INTERVAL"]))
     executor = TaskExecutor(
         bootstrap["tm_id"],
         bytes.fromhex(bootstrap["secret"]),
