@@ -309,5 +309,52 @@ __all__ = [
     "SourceFunction",
     "TimeDomain",
     "TimerService",
+    "TwoPhaseCommitSinkFunction",
     "WindowFunction",
 ]
+
+
+class TwoPhaseCommitSinkFunction(SinkFunction):
+    """Base for exactly-once sinks to external systems (Flink's TwoPhaseCommitSinkFunction).
+
+    Records go into the current *transaction*. On each checkpoint barrier the transaction is
+    pre-committed (flushed, made ready) and a new one begins; when the checkpoint completes it is
+    committed. After a failure, transactions pre-committed in the restored checkpoint are
+    committed again — so ``commit`` must be idempotent — and the one open at the failure is
+    aborted. Transactions must be picklable: they are stored in the checkpoint.
+
+    Example::
+
+        class FileTxnSink(TwoPhaseCommitSinkFunction):
+            def begin_transaction(self):
+                return {"tmp": f"/out/.tmp-{uuid.uuid4()}", "final": None}
+            def invoke_transaction(self, txn, value):
+                with open(txn["tmp"], "a") as f:
+                    f.write(f"{value}\\n")
+            def pre_commit(self, txn):
+                txn["final"] = txn["tmp"].replace(".tmp-", "part-")
+            def commit(self, txn):
+                if os.path.exists(txn["tmp"]):
+                    os.replace(txn["tmp"], txn["final"])
+            def abort(self, txn):
+                if os.path.exists(txn["tmp"]):
+                    os.remove(txn["tmp"])
+    """
+
+    @abstractmethod
+    def begin_transaction(self) -> Any: ...
+
+    @abstractmethod
+    def invoke_transaction(self, transaction: Any, value: Any) -> None: ...
+
+    @abstractmethod
+    def pre_commit(self, transaction: Any) -> None: ...
+
+    @abstractmethod
+    def commit(self, transaction: Any) -> None: ...
+
+    @abstractmethod
+    def abort(self, transaction: Any) -> None: ...
+
+    def invoke(self, value: Any, context: Any) -> None:
+        raise TypeError("a TwoPhaseCommitSinkFunction receives records through invoke_transaction")

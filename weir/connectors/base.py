@@ -21,13 +21,11 @@ class SourceReader(ABC):
     def poll(self, max_records: int) -> list[Any] | None:
         """Up to ``max_records`` records; ``[]`` when none are ready now; ``None`` at end of input."""
 
-    def snapshot_position(self) -> Any:
-        """The reader's position, such that ``restore_position`` resumes right after the records
-        already returned; ``None`` for sources that cannot be replayed."""
-        return None
-
-    def restore_position(self, position: Any) -> None:
-        """Continue from a position returned by ``snapshot_position``."""
+    def snapshot_splits(self) -> list[Any]:
+        """The work this reader has left, as picklable *splits*: a reader created from them with
+        :meth:`Source.restore_reader` continues right after the records already returned.
+        Sources that cannot be replayed return ``[]``."""
+        return []
 
     def close(self) -> None:
         pass
@@ -44,11 +42,21 @@ class Source(ABC):
     @abstractmethod
     def create_reader(self, subtask_index: int, parallelism: int) -> SourceReader: ...
 
+    def restore_reader(self, splits: list[Any]) -> SourceReader:
+        """A reader for splits restored from a checkpoint (redistributed when the parallelism
+        changed). Non-replayable sources start afresh."""
+        raise NotImplementedError(f"{type(self).__name__} cannot be restored from a checkpoint")
+
     def default_name(self) -> str:
         return type(self).__name__
 
 
 class SinkWriter(ABC):
+    """Writes a sink subtask's records. Writers that take part in exactly-once delivery also
+    implement ``prepare_commit() -> list`` (called on each checkpoint barrier: close what is
+    in progress, return *committables*) and the sink implements ``commit(committables)``
+    (idempotent: called when the checkpoint completes, and again after a recovery)."""
+
     def open(self, subtask_index: int, parallelism: int) -> None:
         pass
 

@@ -10,25 +10,27 @@ from weir.connectors.base import Source, SourceReader
 
 
 class _IndexReader(SourceReader):
-    """Reads positions ``[start, end)`` through ``produce``; the position is the next index."""
+    """Reads index ranges ``[start, end)`` (``end`` None: unbounded) through ``produce``.
+    Its splits are the ranges still to read, the first one starting at the next index."""
 
     def __init__(
         self,
-        start: int,
-        end: int | None,
+        ranges: list[tuple[int, int | None]],
         produce: Callable[[int, int], list[Any]],
         records_per_second: float | None = None,
     ) -> None:
-        self._next = start
-        self._end = end
+        self._ranges = [r for r in ranges if r[1] is None or r[0] < r[1]]
+        self._next, self._end = self._ranges.pop(0) if self._ranges else (0, 0)
         self._produce = produce
         self._rate = records_per_second
         self._started = time.monotonic()
         self._emitted = 0
 
     def poll(self, max_records: int) -> list[Any] | None:
-        if self._end is not None and self._next >= self._end:
-            return None
+        while self._end is not None and self._next >= self._end:
+            if not self._ranges:
+                return None
+            self._next, self._end = self._ranges.pop(0)
         n = max_records
         if self._end is not None:
             n = min(n, self._end - self._next)
@@ -43,11 +45,9 @@ class _IndexReader(SourceReader):
         self._emitted += n
         return batch
 
-    def snapshot_position(self) -> Any:
-        return self._next
-
-    def restore_position(self, position: Any) -> None:
-        self._next = int(position)
+    def snapshot_splits(self) -> list[Any]:
+        current = [(self._next, self._end)] if self._end is None or self._next < self._end else []
+        return current + list(self._ranges)
 
 
 class CollectionSource(Source):
@@ -59,8 +59,11 @@ class CollectionSource(Source):
         self.elements = list(elements)
 
     def create_reader(self, subtask_index: int, parallelism: int) -> SourceReader:
+        return self.restore_reader([(0, len(self.elements))])
+
+    def restore_reader(self, splits: list[Any]) -> SourceReader:
         elements = self.elements
-        return _IndexReader(0, len(elements), lambda a, b: elements[a:b])
+        return _IndexReader(splits, lambda a, b: elements[a:b])
 
     def default_name(self) -> str:
         return "Collection Source"
@@ -83,8 +86,12 @@ class NumberSequenceSourceImpl(Source):
         self.to_value = to_value
 
     def create_reader(self, subtask_index: int, parallelism: int) -> SourceReader:
-        lo, hi = _split_range(self.from_value, self.to_value + 1, subtask_index, parallelism)
-        return _IndexReader(lo, hi, lambda a, b: list(range(a, b)))
+        return self.restore_reader(
+            [_split_range(self.from_value, self.to_value + 1, subtask_index, parallelism)]
+        )
+
+    def restore_reader(self, splits: list[Any]) -> SourceReader:
+        return _IndexReader(splits, lambda a, b: list(range(a, b)))
 
     def default_name(self) -> str:
         return "Sequence Source"
@@ -111,17 +118,21 @@ class GeneratorSource(Source):
         self.bounded = count is not None
 
     def create_reader(self, subtask_index: int, parallelism: int) -> SourceReader:
+        self._parallelism = parallelism
+        if self.count is None:
+            # Unbounded: subtask i owns the indexes from i * 2**48 on.
+            return self.restore_reader([(subtask_index * (1 << 48), None)])
+        return self.restore_reader([_split_range(0, self.count, subtask_index, parallelism)])
+
+    def restore_reader(self, splits: list[Any]) -> SourceReader:
+        parallelism = getattr(self, "_parallelism", 1)
         rate = self.records_per_second / parallelism if self.records_per_second else None
         if self.batch_generator is not None:
             produce = self.batch_generator
         else:
             gen = self.generator
             produce = lambda a, b: [gen(i) for i in range(a, b)]  # noqa: E731
-        if self.count is None:
-            # Unbounded: subtask i takes indexes i, i+p, ... spread by interleaving blocks.
-            return _IndexReader(subtask_index * (1 << 48), None, produce, rate)
-        lo, hi = _split_range(0, self.count, subtask_index, parallelism)
-        return _IndexReader(lo, hi, produce, rate)
+        return _IndexReader(splits, produce, rate)
 
     def default_name(self) -> str:
         return "Generator Source"

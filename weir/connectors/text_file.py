@@ -34,17 +34,25 @@ def list_files(path: str) -> list[str]:
 
 
 class TextFileReader(SourceReader):
-    def __init__(self, splits: list[tuple[str, int, int]], encoding: str) -> None:
-        self._splits = splits
+    """Splits are ``(path, start, end, starts_mid_line)``; a split that may start inside a line
+    skips to the next line start (that line belongs to the previous split)."""
+
+    def __init__(self, splits: list[tuple[str, int, int, bool]], encoding: str) -> None:
+        self._splits = [tuple(s) for s in splits]
         self._encoding = encoding
         self._split = 0
         self._offset = splits[0][1] if splits else 0
         self._file: Any = None
 
     def _open_current(self) -> None:
-        path, start, _ = self._splits[self._split]
-        self._file = open(path, "rb")  # noqa: SIM115 - kept open across polls
-        if self._offset == start and start > 0:
+        path, start, _, mid_line = self._splits[self._split]
+        try:
+            self._file = open(path, "rb")  # noqa: SIM115 - kept open across polls
+        except FileNotFoundError as exc:
+            raise SourceFileNotFound(
+                f"the input file {path!r} disappeared while the job was reading it"
+            ) from exc
+        if self._offset == start and start > 0 and mid_line:
             self._file.seek(start - 1)
             self._file.readline()  # the line in progress belongs to the previous range
             self._offset = self._file.tell()
@@ -78,14 +86,15 @@ class TextFileReader(SourceReader):
                     self._offset = self._splits[self._split][1]
         return out
 
-    def snapshot_position(self) -> Any:
-        return (self._split, self._offset)
-
-    def restore_position(self, position: Any) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
-        self._split, self._offset = position
+    def snapshot_splits(self) -> list[Any]:
+        if self._split >= len(self._splits):
+            return []
+        path, start, end, mid_line = self._splits[self._split]
+        if self._file is None and self._offset == start:
+            current = [(path, start, end, mid_line)]
+        else:
+            current = [(path, self._offset, end, False)] if self._offset < end else []
+        return current + list(self._splits[self._split + 1 :])
 
     def close(self) -> None:
         if self._file is not None:
@@ -105,7 +114,10 @@ class TextFileSource(Source):
             start = size * subtask_index // parallelism
             end = size * (subtask_index + 1) // parallelism
             if end > start:
-                splits.append((path, start, end))
+                splits.append((path, start, end, True))
+        return TextFileReader(splits, self.encoding)
+
+    def restore_reader(self, splits: list[Any]) -> SourceReader:
         return TextFileReader(splits, self.encoding)
 
     def default_name(self) -> str:

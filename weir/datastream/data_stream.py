@@ -44,7 +44,13 @@ from weir.runtime.network.partitioners import (
 from weir.runtime.operators import aggregations as agg
 from weir.runtime.operators.collect import CollectSinkOperator
 from weir.runtime.operators.key_selectors import optimize_key_selector
-from weir.runtime.operators.sinks import PrintSinkOperator, SinkFunctionOperator, SinkWriterOperator
+from weir.api.functions import TwoPhaseCommitSinkFunction
+from weir.runtime.operators.sinks import (
+    PrintSinkOperator,
+    SinkFunctionOperator,
+    SinkWriterOperator,
+    TwoPhaseCommitSinkOperator,
+)
 from weir.runtime.operators.udf import (
     CoFlatMapOperator,
     CoMapOperator,
@@ -271,6 +277,8 @@ class DataStream:
         """Send records to a ``SinkFunction`` (``invoke(value, context)``) or a callable."""
         _check_function(sink_func, "invoke", "add_sink")
         name = "Sink: Unnamed"
+        if isinstance(sink_func, TwoPhaseCommitSinkFunction):
+            return self._sink(name, TwoPhaseCommitSinkOperator(name, sink_func))
         return self._sink(name, SinkFunctionOperator(name, sink_func))
 
     def sink_to(self, sink: Any) -> DataStreamSink:

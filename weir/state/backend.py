@@ -9,7 +9,7 @@ backend implement them.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import MutableMapping
+from collections.abc import Callable, Iterable, MutableMapping
 from typing import Any
 
 from weir.state.key_groups import KeyGroupRange
@@ -56,6 +56,17 @@ class KeyedStateBackend(ABC):
     @abstractmethod
     def num_keys(self) -> int:
         """Number of (state, key, namespace) entries, for metrics."""
+
+    @abstractmethod
+    def snapshot(self) -> Callable[[], dict[int, bytes]]:
+        """The synchronous part of a snapshot: capture a consistent view of all keyed state now
+        (records keep flowing as soon as this returns). Returns the asynchronous part, which
+        serialises that view into one segment per key group."""
+
+    @abstractmethod
+    def restore(self, segments: Iterable[bytes]) -> None:
+        """Load key-group segments written by an earlier snapshot (possibly of another
+        parallelism: the caller passes only segments of this backend's key groups)."""
 
     def dispose(self) -> None:
         """Release resources; the backend is not used afterwards."""

@@ -6,17 +6,22 @@ while the job runs (that would cost a hash per access); snapshots group them whe
 
 from __future__ import annotations
 
-from collections.abc import Iterable, MutableMapping
+import pickle
+from collections.abc import Callable, Iterable, MutableMapping
 from typing import Any
 
 from weir.api import state as api
 from weir.state.backend import VOID_NAMESPACE, InternalKvState, KeyedStateBackend, StateBackend
 from weir.state.errors import StateError
-from weir.state.key_groups import KeyGroupRange
+from weir.state.key_groups import KeyGroupRange, stable_hash
 
 
 class _HeapState(InternalKvState):
     """Shared machinery: the table of this state and the map of the current namespace."""
+
+    #: How a snapshot copies a stored value so that later in-place updates cannot reach it
+    #: (list and map state mutate their containers; other values are replaced, not mutated).
+    copy_value: Any = None
 
     def __init__(self, backend: HashMapKeyedStateBackend, descriptor: Any) -> None:
         self._backend = backend
@@ -53,6 +58,7 @@ class HeapValueState(_HeapState, api.ValueState):
 
 
 class HeapListState(_HeapState, api.ListState):
+    copy_value = list
     def get(self) -> Iterable[Any]:
         return list(self._map.get(self._backend.current_key, ()))
 
@@ -81,6 +87,7 @@ class HeapListState(_HeapState, api.ListState):
 
 
 class HeapMapState(_HeapState, api.MapState):
+    copy_value = dict
     def _user_map(self, create: bool = False) -> dict[Any, Any] | None:
         key = self._backend.current_key
         m = self._map.get(key)
@@ -170,6 +177,8 @@ class HashMapKeyedStateBackend(KeyedStateBackend):
     def __init__(self, key_group_range: KeyGroupRange, max_parallelism: int) -> None:
         super().__init__(key_group_range, max_parallelism)
         self._states: dict[str, _HeapState] = {}
+        #: Restored tables of states the operator has not asked for (yet): name -> ns -> map.
+        self._restored: dict[str, dict[Any, dict[Any, Any]]] = {}
 
     def get_partitioned_state(self, descriptor: Any) -> Any:
         name = descriptor.get_name()
@@ -182,14 +191,78 @@ class HashMapKeyedStateBackend(KeyedStateBackend):
                 )
             return existing
         state = _state_class(descriptor)(self, descriptor)
+        restored = self._restored.pop(name, None)
+        if restored:
+            state._table = restored
+            state._table.setdefault(VOID_NAMESPACE, {})
+            state._map = state._table[VOID_NAMESPACE]
         self._states[name] = state
         return state
+
+    def snapshot(self) -> Callable[[], dict[int, bytes]]:
+        captured: dict[str, dict[Any, dict[Any, Any]]] = {}
+        for name, state in self._states.items():
+            copy_value = state.copy_value
+            if copy_value is None:
+                captured[name] = {ns: dict(m) for ns, m in state._table.items() if m}
+            else:
+                captured[name] = {
+                    ns: {k: copy_value(v) for k, v in m.items()}
+                    for ns, m in state._table.items() if m
+                }
+        for name, table in self._restored.items():
+            captured.setdefault(name, {ns: dict(m) for ns, m in table.items() if m})
+        max_parallelism = self.max_parallelism
+
+        def write() -> dict[int, bytes]:
+            by_group: dict[int, dict[str, dict[Any, dict[Any, Any]]]] = {}
+            for name, table in captured.items():
+                for ns, entries in table.items():
+                    for key, value in entries.items():
+                        group = stable_hash(key) % max_parallelism
+                        per_group = by_group.get(group)
+                        if per_group is None:
+                            per_group = by_group[group] = {}
+                        per_name = per_group.get(name)
+                        if per_name is None:
+                            per_name = per_group[name] = {}
+                        per_ns = per_name.get(ns)
+                        if per_ns is None:
+                            per_ns = per_name[ns] = {}
+                        per_ns[key] = value
+            return {group: dumps_state(data) for group, data in by_group.items()}
+
+        return write
+
+    def restore(self, segments: Iterable[bytes]) -> None:
+        for segment in segments:
+            for name, table in pickle.loads(segment).items():
+                state = self._states.get(name)
+                target = state._table if state is not None else self._restored.setdefault(name, {})
+                for ns, entries in table.items():
+                    existing = target.get(ns)
+                    if existing is None:
+                        target[ns] = dict(entries)
+                    else:
+                        existing.update(entries)
+                if state is not None:
+                    state._map = state._table.setdefault(VOID_NAMESPACE, {})
 
     def num_keys(self) -> int:
         return sum(s.entry_count() for s in self._states.values())
 
     def dispose(self) -> None:
         self._states.clear()
+
+
+def dumps_state(data: Any) -> bytes:
+    """Pickle state; values of classes defined in the user's script need cloudpickle."""
+    try:
+        return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, AttributeError, TypeError):
+        import cloudpickle
+
+        return cloudpickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _state_class(descriptor: Any) -> type[_HeapState]:

@@ -31,6 +31,8 @@ class CheckpointBarrier:
     timestamp: int
     is_savepoint: bool = False
     unaligned: bool = False
+    #: Where a savepoint's files go (None: the job's checkpoint storage).
+    savepoint_dir: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +43,15 @@ class CancelCheckpointMarker:
 
 
 @dataclass(frozen=True, slots=True)
+class EndOfData:
+    """The producer has emitted its last record (and finished its operators). Barriers may still
+    follow — a final checkpoint commits what sinks hold — before :class:`EndOfPartition`."""
+
+
+END_OF_DATA = EndOfData()
+
+
+@dataclass(frozen=True, slots=True)
 class EndOfPartition:
     """The producer will send nothing more on this channel."""
 
@@ -48,4 +59,6 @@ class EndOfPartition:
 END_OF_PARTITION = EndOfPartition()
 
 #: Events that are not records; they bypass credit accounting so they are never stuck behind it.
-CONTROL_EVENT_TYPES = (Watermark, CheckpointBarrier, CancelCheckpointMarker, EndOfPartition)
+CONTROL_EVENT_TYPES = (
+    Watermark, CheckpointBarrier, CancelCheckpointMarker, EndOfData, EndOfPartition,
+)

@@ -15,7 +15,9 @@ from typing import Any
 
 from weir.runtime.network.errors import ConnectionClosed
 from weir.runtime.network.events import (
+    END_OF_DATA,
     END_OF_PARTITION,
+    EndOfData,
     CancelCheckpointMarker,
     CheckpointBarrier,
     EndOfPartition,
@@ -34,6 +36,7 @@ KIND_CANCEL_CHECKPOINT = 5
 KIND_END_OF_PARTITION = 6
 KIND_MESSAGE = 7  # control-plane message (any picklable object)
 KIND_RECORDS_MARSHAL = 8
+KIND_END_OF_DATA = 9
 
 # marshal handles exactly-typed str/int/float/bytes/tuple/list/dict/None (never subclasses such as
 # Row or IntEnum, which it refuses) about twice as fast as pickle; anything else falls back to pickle.
@@ -70,6 +73,9 @@ def encode_event(event: Any) -> bytes:
     elif type(event) is EndOfPartition:
         payload = b""
         kind = KIND_END_OF_PARTITION
+    elif type(event) is EndOfData:
+        payload = b""
+        kind = KIND_END_OF_DATA
     else:
         payload = _dumps(event, _PROTO)
         kind = KIND_MESSAGE
@@ -92,6 +98,8 @@ def decode_event(kind: int, payload: bytes | bytearray | memoryview) -> Any:
         return CancelCheckpointMarker(struct.unpack("<q", payload)[0])
     if kind == KIND_END_OF_PARTITION:
         return END_OF_PARTITION
+    if kind == KIND_END_OF_DATA:
+        return END_OF_DATA
     if kind == KIND_MESSAGE:
         return _loads(payload)
     raise ValueError(f"unknown frame kind {kind}")

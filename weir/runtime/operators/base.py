@@ -65,6 +65,8 @@ class OperatorSetup:
     job_parameters: dict[str, str]
     #: ``execution.runtime-mode`` is BATCH: aggregations emit final results only, at end of input.
     batch_mode: bool = False
+    #: Checkpointing is enabled: sinks defer commits to completed checkpoints.
+    checkpointing: bool = False
     #: Lets operators that talk to the client (the collect sink) open authenticated channels.
     connect: Callable[[tuple[str, int], tuple], Any] | None = None
 
@@ -75,9 +77,28 @@ class StreamOperator:
     output: Output
     setup_info: OperatorSetup
     records_in: int = 0
+    #: The stable id state is stored under (set from the stream node).
+    uid: str = ""
 
     def __init__(self, name: str) -> None:
         self.name = name
+
+    # -- state and checkpoints ----------------------------------------------------------------
+
+    def snapshot_operator_state(self, checkpoint_id: int) -> list[Any] | None:
+        """Non-keyed state to persist with checkpoint ``checkpoint_id`` (synchronous part), or
+        None. Keyed state is snapshotted by the keyed backend, not here."""
+        return None
+
+    def initialize_operator_state(self, restored: list[tuple[int, list[Any]]]) -> None:
+        """Called before ``open`` on recovery with the entries each old subtask stored, as
+        ``(old subtask index, entries)``; the operator picks its share."""
+
+    def notify_checkpoint_complete(self, checkpoint_id: int) -> None:
+        """Checkpoint ``checkpoint_id`` is durable everywhere: commit side effects."""
+
+    def notify_checkpoint_aborted(self, checkpoint_id: int) -> None:
+        """Checkpoint ``checkpoint_id`` will never complete."""
 
     def setup(self, info: OperatorSetup) -> None:
         self.setup_info = info

@@ -62,6 +62,17 @@ class TaskExecutor:
             kind = message[0]
             if kind == "deploy":
                 self._deploy(message[1])
+            elif kind == "trigger_checkpoint":
+                for task in self.tasks:
+                    if task.is_source:
+                        task.post(("trigger", message[1]))
+            elif kind in ("notify_complete", "notify_aborted"):
+                for task in self.tasks:
+                    task.post((kind, message[1]))
+            elif kind == "finish_sources":
+                for task in self.tasks:
+                    if task.is_source:
+                        task.post(("finish",))
             elif kind == "cancel":
                 for task in self.tasks:
                     task.cancel()
@@ -75,7 +86,10 @@ class TaskExecutor:
         for task_id in deployment.tasks:
             job_graph = cloudpickle.loads(deployment.job_graph_blob)  # fresh operators per subtask
             vertex = job_graph.vertex(task_id.vertex_id)
-            self.tasks.append(StreamTask(task_id, vertex, deployment, self.env, state_backend))
+            self.tasks.append(StreamTask(
+                task_id, vertex, deployment, self.env, state_backend,
+                deployment.restore.get(task_id),
+            ))
         for task in self.tasks:
             task.start()
 

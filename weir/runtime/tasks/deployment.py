@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,8 @@ class Deployment:
     #: Data-server address of each TaskManager.
     addresses: dict[int, tuple[str, int]]
     config: dict[str, Any] = field(default_factory=dict)
+    #: State to restore, per task (absent: start empty).
+    restore: dict[TaskId, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -41,3 +44,12 @@ class TaskEnvironment:
     secret: bytes
     registry: ChannelRegistry
     report: Callable[[tuple], None]
+    #: Runs the asynchronous part of snapshots (one thread: files are written in order).
+    snapshot_executor: Executor = field(
+        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="snapshot")
+    )
+
+    def checkpoint_storage(self, config: dict[str, Any]) -> Any:
+        from weir.runtime.checkpoint.storage import storage_from_config
+
+        return storage_from_config(config)

@@ -38,6 +38,7 @@ class OperatorChain:
         job_parameters: dict[str, str],
         connect: Callable[[tuple[str, int], tuple], Any] | None,
         batch_mode: bool = False,
+        checkpointing: bool = False,
     ) -> None:
         self.vertex = vertex
         self.record_writers = record_writers
@@ -49,6 +50,7 @@ class OperatorChain:
             t = node.transformation
             op: StreamOperator = t.operator
             op.name = node.name  # the user may have renamed the operator after creating it
+            op.uid = node.uid
             output = Output()
             for edge in node.out_edges:
                 if edge.target.id in in_chain:
@@ -82,6 +84,7 @@ class OperatorChain:
                     job_parameters=job_parameters,
                     connect=connect,
                     batch_mode=batch_mode,
+                    checkpointing=checkpointing,
                 )
             )
             self.operators[node.id] = op

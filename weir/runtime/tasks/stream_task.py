@@ -3,16 +3,30 @@
 The task thread owns everything it touches: it drains its input gate's mailbox (record batches and
 control events from every input channel, plus mail from other threads) and calls the chain. A
 source task polls its source reader instead, checking the mailbox between batches.
+
+Checkpoints: a source task snapshots when the coordinator's trigger arrives as mail, then emits the
+barrier; any other task lets its barrier handler decide (aligned for exactly-once, tracking for
+at-least-once) and snapshots when the last barrier is in. Inputs end in two steps: ``EndOfData``
+(operators finish and flush) and, after the final checkpoint when checkpointing is on,
+``EndOfPartition``.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 import traceback
+from collections import deque
 from typing import Any
 
 from weir.graph.job_graph import JobVertex
+from weir.runtime.checkpointing.barrier_handler import (
+    AlignedBarrierHandler,
+    BarrierHandlerActions,
+    CheckpointBarrierHandler,
+    TrackingBarrierHandler,
+)
 from weir.runtime.network.channels import (
     ChannelFailure,
     InputGate,
@@ -21,9 +35,11 @@ from weir.runtime.network.channels import (
     RemoteOutputChannel,
 )
 from weir.runtime.network.events import (
+    END_OF_DATA,
     END_OF_PARTITION,
     CancelCheckpointMarker,
     CheckpointBarrier,
+    EndOfData,
     EndOfPartition,
     RecordBatch,
     Watermark,
@@ -31,12 +47,15 @@ from weir.runtime.network.events import (
 from weir.runtime.network.record_writer import RecordWriter
 from weir.runtime.operators.base import StreamOperator
 from weir.runtime.operators.source import SourceOperator
+from weir.runtime.tasks.checkpointing import SnapshotTaker, TaskRestore, restore_chain
 from weir.runtime.tasks.deployment import Deployment, TaskEnvironment, TaskId
 from weir.runtime.tasks.operator_chain import OperatorChain
 
 log = logging.getLogger(__name__)
 
 CREDITS_PER_CHANNEL = 4
+#: How long a finished task waits for the outcome of its last checkpoint before closing.
+FINAL_CHECKPOINT_WAIT_S = 60.0
 
 
 class CancelTask(Exception):
@@ -59,19 +78,27 @@ class StreamTask:
         deployment: Deployment,
         env: TaskEnvironment,
         state_backend: Any,
+        restore: TaskRestore | None = None,
     ) -> None:
         self.task_id = task_id
         self.vertex = vertex
         self.deployment = deployment
         self.env = env
         self.state_backend = state_backend
+        self.restore = restore
         self.gate = InputGate()
         self.chain: OperatorChain | None = None
+        self.writers: dict[int, RecordWriter] = {}
+        config = deployment.config
+        self.checkpointing = int(config.get("execution.checkpointing.interval", 0)) > 0
+        self.mode = str(config.get("execution.checkpointing.mode", "EXACTLY_ONCE")).upper()
+        self.snapshots: SnapshotTaker | None = None
+        self.last_notified = 0
+        self.finish_requested = False
         self.thread = threading.Thread(
             target=self._run, name=f"task {vertex.name} ({task_id.subtask_index + 1})", daemon=True
         )
-        credits = int(deployment.config.get("taskmanager.network.credits-per-channel",
-                                            CREDITS_PER_CHANNEL))
+        credits = int(config.get("taskmanager.network.credits-per-channel", CREDITS_PER_CHANNEL))
         # Register input channels before any task of this process starts, so local producers find
         # them immediately and remote ones as soon as they connect.
         for job_edge in vertex.inputs:
@@ -87,12 +114,20 @@ class StreamTask:
     def display_name(self) -> str:
         return f"{self.vertex.name} ({self.task_id.subtask_index + 1}/{self.vertex.parallelism})"
 
+    @property
+    def is_source(self) -> bool:
+        return self.vertex.is_source
+
     def start(self) -> None:
         self.thread.start()
 
     def cancel(self) -> None:
-        self.gate.put_mail("cancel")
+        self.gate.put_mail(("cancel",))
         self.gate.close()
+
+    def post(self, mail: tuple) -> None:
+        """Mail from the TaskManager (checkpoint trigger/notifications, finish)."""
+        self.gate.put_mail(mail)
 
     # -- setup -----------------------------------------------------------------------------
 
@@ -116,32 +151,46 @@ class StreamTask:
             writers[job_edge.id] = RecordWriter(job_edge.stream_edge.partitioner, channels)
         return writers
 
+    def _broadcast(self, event: Any) -> None:
+        for writer in self.writers.values():
+            writer.broadcast_event(event)
+
     # -- run -------------------------------------------------------------------------------
 
     def _run(self) -> None:
         report = self.env.report
         chain = None
         try:
-            writers = self._build_record_writers()
+            self.writers = self._build_record_writers()
+            config = self.deployment.config
             chain = self.chain = OperatorChain(
                 self.vertex,
                 self.task_id.subtask_index,
                 self.deployment.attempt,
-                writers,
+                self.writers,
                 self.state_backend,
-                self.deployment.config.get("job.parameters", {}),
+                config.get("job.parameters", {}),
                 self._connect,
-                str(self.deployment.config.get("execution.runtime-mode", "")).upper() == "BATCH",
+                str(config.get("execution.runtime-mode", "")).upper() == "BATCH",
+                self.checkpointing,
             )
+            if self.restore:
+                restore_chain(chain, self.restore)
+            if self.checkpointing:
+                self.snapshots = SnapshotTaker(
+                    chain, self.task_id,
+                    f"task-{self.vertex.id}-{self.task_id.subtask_index}",
+                    self.deployment.job_id, self.env.checkpoint_storage(config),
+                    self.env.snapshot_executor, report,
+                )
             chain.open()
             report(("task_state", self.task_id, "RUNNING", None))
             if isinstance(chain.head, SourceOperator):
-                self._run_source(chain.head)
+                self._run_source(chain, chain.head)
             else:
                 self._run_inputs(chain)
-            chain.finish()
-            for writer in writers.values():
-                writer.broadcast_event(END_OF_PARTITION)
+            self._await_last_checkpoint()
+            self._broadcast(END_OF_PARTITION)
             final_metrics = chain.metrics()
             errors = chain.close()
             chain = None
@@ -157,30 +206,139 @@ class StreamTask:
                 chain.close()
             self.gate.close()
 
-    def _handle_mail(self, mail: Any) -> None:
-        if mail == "cancel":
-            raise CancelTask()
-        if callable(mail):
-            mail()
+    # -- mail ------------------------------------------------------------------------------
 
-    def _run_source(self, source: SourceOperator) -> None:
+    def _handle_mail(self, mail: Any) -> None:
+        kind = mail[0]
+        if kind == "cancel":
+            raise CancelTask()
+        if kind == "trigger":  # sources only: the coordinator starts a checkpoint here
+            barrier: CheckpointBarrier = mail[1]
+            self._checkpoint(barrier, 0.0)
+        elif kind == "notify_complete":
+            cid = mail[1]
+            self.last_notified = max(self.last_notified, cid)
+            assert self.chain is not None
+            for op in self.chain.ordered:
+                op.notify_checkpoint_complete(cid)
+        elif kind == "notify_aborted":
+            cid = mail[1]
+            self.last_notified = max(self.last_notified, cid)
+            assert self.chain is not None
+            for op in self.chain.ordered:
+                op.notify_checkpoint_aborted(cid)
+        elif kind == "finish":
+            self.finish_requested = True
+        elif kind == "call":
+            mail[1]()
+
+    def _checkpoint(self, barrier: CheckpointBarrier, alignment_s: float) -> None:
+        if self.snapshots is None:
+            self._broadcast(barrier)
+            return
+        self.snapshots.take(barrier, alignment_s)
+        self._broadcast(barrier)
+
+    def _abort_checkpoint(self, checkpoint_id: int, reason: str) -> None:
+        self._broadcast(CancelCheckpointMarker(checkpoint_id))
+        self.env.report(("decline", self.task_id, checkpoint_id, reason))
+
+    def _await_last_checkpoint(self) -> None:
+        """Do not close (and so drop uncommitted sink output) before the last checkpoint this task
+        took in has completed or been aborted."""
+        snapshots = self.snapshots
+        if snapshots is None:
+            return
+        deadline = time.monotonic() + FINAL_CHECKPOINT_WAIT_S
+        mailbox = self.gate.mailbox
+        while self.last_notified < snapshots.last_snapshot_id:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                log.warning("%s: no outcome for checkpoint %d; closing anyway",
+                            self.display_name, snapshots.last_snapshot_id)
+                return
+            try:
+                index, mail = mailbox.get(timeout=min(remaining, 0.5))
+            except Exception:  # noqa: BLE001 - queue.Empty
+                continue
+            if index == InputGate.MAIL:
+                self._handle_mail(mail)
+
+    # -- source tasks ----------------------------------------------------------------------
+
+    def _run_source(self, chain: OperatorChain, source: SourceOperator) -> None:
         mailbox = self.gate.mailbox
         emit_next = source.emit_next
+        lease = None
+        if self.mode == "AT_MOST_ONCE" and self.checkpointing:
+            # At-most-once: the position after each batch is with the JobManager before the
+            # batch leaves, so a restart never replays anything that may have gone out.
+            report, task_id, uid = self.env.report, self.task_id, source.uid
+
+            def lease(splits: list) -> None:
+                report(("source_lease", task_id, uid, splits))
+
         while True:
             while not mailbox.empty():
                 _, mail = mailbox.get_nowait()
                 self._handle_mail(mail)
-            if not emit_next():
-                return
+            if not emit_next(lease):
+                break
+        chain.finish()
+        self._broadcast(END_OF_DATA)
+        if not self.checkpointing:
+            return
+        # Keep answering checkpoint triggers until the coordinator has taken the final
+        # checkpoint after the end of the input everywhere, and says so.
+        self.env.report(("end_of_data", self.task_id))
+        while not self.finish_requested:
+            index, mail = mailbox.get()
+            if index == InputGate.MAIL:
+                self._handle_mail(mail)
+
+    # -- tasks with inputs -----------------------------------------------------------------
+
+    def _make_barrier_handler(self, num_channels: int) -> CheckpointBarrierHandler:
+        blocked = self._blocked
+        actions = BarrierHandlerActions(
+            trigger=self._checkpoint,
+            abort=self._abort_checkpoint,
+            block=blocked.add,
+            unblock_all=self._unblock_all,
+        )
+        if self.mode == "EXACTLY_ONCE":
+            return AlignedBarrierHandler(num_channels, actions)
+        return TrackingBarrierHandler(num_channels, actions)
+
+    def _unblock_all(self) -> None:
+        held = self._held
+        for channel in sorted(self._blocked):
+            queue = held.pop(channel, None)
+            if queue:
+                self._replay.extend((channel, event) for event in queue)
+        self._blocked.clear()
 
     def _run_inputs(self, chain: OperatorChain) -> None:
         head = chain.head
         process = [head.process_batch, getattr(head, "process_batch2", head.process_batch)]
         channels = self.gate.channels
         get = self.gate.mailbox.get
+        self._blocked: set[int] = set()
+        self._held: dict[int, deque] = {}
+        self._replay: deque = deque()
+        replay = self._replay
+        blocked = self._blocked
+        handler = self._make_barrier_handler(len(channels))
         remaining = len(channels)
+        data_ended: set[int] = set()
         while remaining:
-            index, event = get()
+            if replay:
+                index, event = replay.popleft()
+            else:
+                index, event = get()
+            if index in blocked:
+                self._held.setdefault(index, deque()).append((event))
+                continue
             event_type = type(event)
             if event_type is RecordBatch:
                 channel = channels[index]
@@ -189,16 +347,31 @@ class StreamTask:
                 channel.return_credit()
             elif index == InputGate.MAIL:
                 self._handle_mail(event)
+            elif event_type is CheckpointBarrier:
+                handler.on_barrier(index, event)
+            elif event_type is CancelCheckpointMarker:
+                handler.on_cancel(index, event.checkpoint_id)
+            elif event_type is EndOfData:
+                data_ended.add(index)
+                if len(data_ended) == len(channels):
+                    chain.finish()
+                    self._broadcast(END_OF_DATA)
             elif event_type is EndOfPartition:
                 remaining -= 1
+                handler.on_end_of_partition(index)
             elif event_type is ChannelFailure:
                 raise UpstreamFailure(
                     f"lost the connection from {channels[index].description}: {event.reason}"
                 )
-            elif event_type in (Watermark, CheckpointBarrier, CancelCheckpointMarker):
-                pass  # handled once event time and checkpoints are enabled
+            elif event_type is Watermark:
+                pass  # event time arrives in a later release
             else:
                 raise TypeError(f"unexpected event {event!r}")
+        if len(data_ended) < len(channels):  # producers that ended without EndOfData
+            chain.finish()
+            self._broadcast(END_OF_DATA)
+
+    # -- reporting -------------------------------------------------------------------------
 
     def _describe_failure(self, exc: BaseException) -> dict[str, Any]:
         operator = _failing_operator(exc)
