@@ -102,14 +102,16 @@ class TextFileReader(SourceReader):
 
 
 class TextFileSource(Source):
-    def __init__(self, path: str, encoding: str = "UTF-8") -> None:
-        self.path = path
+    def __init__(self, path: str | list[str], encoding: str = "UTF-8") -> None:
+        self.paths = [path] if isinstance(path, str) else list(path)
+        self.path = self.paths[0]
         self.encoding = encoding
-        list_files(path)  # fail at job definition time with a clear message
+        for p in self.paths:
+            list_files(p)  # fail at job definition time with a clear message
 
     def create_reader(self, subtask_index: int, parallelism: int) -> SourceReader:
         splits = []
-        for path in list_files(self.path):
+        for path in (f for p in self.paths for f in list_files(p)):
             size = os.path.getsize(path)
             start = size * subtask_index // parallelism
             end = size * (subtask_index + 1) // parallelism

@@ -25,6 +25,7 @@ from weir.connectors.base import Source
 from weir.connectors.collection import CollectionSource, GeneratorSource, NumberSequenceSourceImpl
 from weir.connectors.socket import SocketTextSource
 from weir.connectors.text_file import TextFileSource
+from weir.datastream.checkpoint_config import CheckpointConfig
 from weir.datastream.checkpointing_mode import CheckpointingMode
 from weir.datastream.data_stream import DataStream
 from weir.datastream.execution_config import ExecutionConfig
@@ -66,9 +67,9 @@ class StreamExecutionEnvironment:
         )
         self._sinks: list[Transformation] = []
         self._state_backend: Any = None
-        self._checkpoint_interval = -1
-        self._checkpointing_mode = CheckpointingMode.EXACTLY_ONCE
-        self._restart_strategy: Any = None
+        if os.environ.get("WEIR_SAVEPOINT_PATH") and "execution.savepoint.path" not in self._config:
+            # set by ``weir run --from-savepoint PATH``
+            self._config["execution.savepoint.path"] = os.environ["WEIR_SAVEPOINT_PATH"]
         self._execution_config = ExecutionConfig()
         self._chaining = True
 
@@ -140,26 +141,45 @@ class StreamExecutionEnvironment:
     def enable_checkpointing(
         self, interval: int, mode: CheckpointingMode | None = None
     ) -> StreamExecutionEnvironment:
-        """Checkpoint every ``interval`` ms (the barrier algorithm comes with the checkpoint
-        coordinator; until then the setting is recorded and a warning is logged at execute)."""
-        if interval <= 0:
-            raise ValueError(f"the checkpoint interval must be positive, got {interval} ms")
-        self._checkpoint_interval = interval
-        if mode is not None:
-            self._checkpointing_mode = mode
+        """Take a checkpoint every ``interval`` ms with the barrier algorithm.
+
+        ``mode``: ``EXACTLY_ONCE`` (default; barriers aligned), ``AT_LEAST_ONCE`` (no alignment;
+        replays may duplicate) or ``AT_MOST_ONCE`` (state restored, nothing replayed).
+        Checkpoints go to the state backend's directory (``FsStateBackend(uri)``), to
+        ``get_checkpoint_config().set_checkpoint_storage_dir(uri)``, or stay in memory.
+        """
+        config = self.get_checkpoint_config()
+        config.set_checkpoint_interval(interval)
+        config.set_checkpointing_mode(mode or CheckpointingMode.EXACTLY_ONCE)
         return self
 
+    def get_checkpoint_config(self) -> CheckpointConfig:
+        return CheckpointConfig(self._config)
+
     def get_checkpoint_interval(self) -> int:
-        return self._checkpoint_interval
+        return self.get_checkpoint_config().get_checkpoint_interval()
 
     def get_checkpointing_mode(self) -> CheckpointingMode:
-        return self._checkpointing_mode
+        return self.get_checkpoint_config().get_checkpointing_mode()
 
     def set_restart_strategy(self, restart_strategy_configuration: Any) -> None:
-        self._restart_strategy = restart_strategy_configuration
+        """What to do after a failure, e.g. ``RestartStrategies.fixed_delay_restart(3, 1000)``.
+        Default: restart every second forever with checkpointing on, never without it."""
+        from weir.runtime.jobmanager.restart import restart_backoff
+
+        restart_backoff(restart_strategy_configuration, True)  # validates the type
+        self._config["restart-strategy.object"] = restart_strategy_configuration
 
     def get_restart_strategy(self) -> Any:
-        return self._restart_strategy
+        return self._config.get("restart-strategy.object")
+
+    def set_savepoint_restore(self, path: str, ignore_unclaimed_state: bool = False
+                              ) -> StreamExecutionEnvironment:
+        """Start the next job from a savepoint or retained checkpoint directory (Flink's
+        ``execution.savepoint.path``); the parallelism may differ from the one it was taken at."""
+        self._config["execution.savepoint.path"] = path
+        self._config["execution.savepoint.ignore-unclaimed-state"] = ignore_unclaimed_state
+        return self
 
     def add_python_file(self, file_path: str) -> None:
         """Make a module or package importable in the workers (they also inherit ``sys.path``)."""
@@ -262,11 +282,6 @@ class StreamExecutionEnvironment:
 
     def _start(self, job_graph: JobGraph, collect: tuple | None = None) -> JobMaster:
         _ensure_logging()
-        if self._checkpoint_interval > 0:
-            log.warning(
-                "checkpointing was enabled (every %d ms) but this weir version does not take "
-                "checkpoints yet: a failure fails the job", self._checkpoint_interval,
-            )
         master = JobMaster(job_graph, job_graph.config)
         if collect is not None:
             operator, token = collect

@@ -92,7 +92,7 @@ def build_stream_graph(
         if isinstance(t, SourceTransformation) and t.force_parallelism_one:
             parallelism = 1
         max_par = t.max_parallelism or default_max_parallelism
-        uid = t.uid or f"{t.name}-{t.id}"
+        uid = t.uid or ""  # automatic uids are assigned once the graph is complete
         if t.uid is not None and uid in uids:
             raise ValueError(f"the uid {uid!r} is used by two operators; uids must be unique")
         uids.add(uid)
@@ -141,4 +141,10 @@ def build_stream_graph(
 
     for sink in sinks:
         node_for(sink)
+    # Operators without a uid get one from their position in the program (creation order), so
+    # the same program yields the same uids in every run and its savepoints can be restored.
+    for position, node in enumerate(sorted(nodes.values(), key=lambda n: n.id)):
+        if not node.uid:
+            kind = type(getattr(node.transformation, "operator", node.transformation)).__name__
+            node.uid = f"auto-{position}-{kind}"
     return StreamGraph(job_name, nodes, config)

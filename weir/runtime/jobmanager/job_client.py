@@ -50,6 +50,20 @@ class JobClient:
         """Pythonic shortcut: block until the job ends and return its result (or raise)."""
         return self._master.result.result(timeout)
 
+    def trigger_savepoint(self, savepoint_directory: str | None = None) -> Future:
+        """Take a savepoint; the future yields the directory to restore from."""
+        return self._master.trigger_savepoint(savepoint_directory)
+
+    def stop_with_savepoint(self, advance_to_end_of_event_time: bool = False,
+                            savepoint_directory: str | None = None) -> Future:
+        """Take a savepoint, then stop the job; the future yields the savepoint's directory."""
+        return _completed(self._master.stop_with_savepoint(savepoint_directory))
+
+    def get_checkpoint_stats(self) -> dict:
+        """Checkpoint counts, the latest completed checkpoint and the recent history: id, status,
+        trigger time, duration, size, slowest sync/async/alignment per subtask, restarts."""
+        return self._master.checkpoint_stats.snapshot()
+
     def get_operator_metrics(self) -> dict[str, tuple[int, int]]:
         """Records in/out per operator, from the workers' last reports."""
         return self._master.operator_metrics()

@@ -28,6 +28,8 @@ class TaskManagerHandle:
     last_heartbeat: float = field(default_factory=time.monotonic)
     metrics: dict[str, Any] = field(default_factory=dict)
     send_lock: threading.Lock = field(default_factory=threading.Lock)
+    #: The recovery attempt this worker belongs to; reports of replaced attempts are ignored.
+    attempt: int = 0
 
     def send(self, message: tuple) -> None:
         if self.control is None:
