@@ -14,69 +14,14 @@ from pathlib import Path
 
 import psutil
 import pytest
+from tests_support import N, committed_lines, exactly_once_job, expected_lines
 
-from weir.common import Encoder, JobStatus, RestartStrategies, Types
-from weir.datastream import CheckpointingMode, StreamExecutionEnvironment
-from weir.datastream.connectors.file_system import (
-    BucketAssigner,
-    FileSink,
-    OutputFileConfig,
-    RollingPolicy,
-)
-from weir.datastream.functions import KeyedProcessFunction
-from weir.datastream.state import ValueStateDescriptor
-from weir.datastream.state_backend import FsStateBackend
-
-N = 12_000
-KEYS = 37
-
-
-class RunningCount(KeyedProcessFunction):
-    def open(self, runtime_context):
-        self.count = runtime_context.get_state(ValueStateDescriptor("count", Types.LONG()))
-
-    def process_element(self, value, ctx):
-        count = (self.count.value() or 0) + 1
-        self.count.update(count)
-        yield f"{value % KEYS},{count},{value}"
-
-
-def expected_lines() -> Counter:
-    counts: Counter = Counter()
-    lines = []
-    for i in range(N):
-        counts[i % KEYS] += 1
-        lines.append(f"{i % KEYS},{counts[i % KEYS]},{i}")
-    return Counter(lines)
-
-
-def committed_lines(out: Path) -> Counter:
-    lines: Counter = Counter()
-    for path in out.rglob("*"):
-        if path.is_file() and not path.name.startswith("."):
-            lines.update(path.read_text().splitlines())
-    return lines
+from weir.common import JobStatus
+from weir.datastream import CheckpointingMode
 
 
 def build_job(tmp_path: Path, mode: CheckpointingMode, rate: float | None) -> tuple:
-    env = StreamExecutionEnvironment.get_execution_environment()
-    env.set_parallelism(2)
-    env.set_state_backend(FsStateBackend(f"file://{tmp_path / 'checkpoints'}"))
-    env.enable_checkpointing(150, mode)
-    env.set_restart_strategy(RestartStrategies.fixed_delay_restart(20, 200))
-    out = tmp_path / "out"
-    sink = (FileSink.for_row_format(str(out), Encoder.simple_string_encoder())
-            .with_bucket_assigner(BucketAssigner.base_path_bucket_assigner())
-            .with_rolling_policy(RollingPolicy.on_checkpoint_rolling_policy())
-            .with_output_file_config(OutputFileConfig.builder().with_part_prefix("part").build())
-            .build())
-    # One source subtask keeps every key's records in one order, so a failure-free run's output
-    # is deterministic; the keyed operator and the sink run with parallelism 2.
-    (env.from_generator(lambda i: i, count=N, records_per_second=rate).set_parallelism(1)
-        .key_by(lambda i: i % KEYS)
-        .process(RunningCount())
-        .sink_to(sink))
-    return env, out
+    return exactly_once_job(tmp_path, mode, rate)
 
 
 def kill_workers_at_random(client, kills: int, seed: int) -> list[int]:

@@ -39,9 +39,9 @@ def test_handshake_accepts_the_secret_and_rejects_others():
         a, b = socket.socketpair()
         errors = []
 
-        def server():
+        def server(sock=a, errors=errors):
             try:
-                server_handshake(a, secret, timeout=2)
+                server_handshake(sock, secret, timeout=2)
             except AuthenticationError as exc:
                 errors.append(exc)
 
