@@ -61,7 +61,8 @@ class StreamExecutionEnvironment:
         self._config: dict[str, Any] = {}
         if configuration is not None:
             self._config.update(configuration.to_dict())
-        self._parallelism = int(self._config.get("parallelism.default", 1))
+        self._parallelism = int(self._config.get(
+            "parallelism.default", os.environ.get("WEIR_DEFAULT_PARALLELISM", 1)))
         self._max_parallelism = int(
             self._config.get("pipeline.max-parallelism", DEFAULT_MAX_PARALLELISM)
         )
