@@ -78,7 +78,8 @@ class CheckpointConfig:
         return self
 
     def get_tolerable_checkpoint_failure_number(self) -> int:
-        return int(self._config.get("execution.checkpointing.tolerable-failed-checkpoints", 0))
+        return int(self._config.get("execution.checkpointing.tolerable-failed-checkpoints",
+                                    2**31 - 1))
 
     def set_tolerable_checkpoint_failure_number(self, number: int) -> CheckpointConfig:
         self._positive("execution.checkpointing.tolerable-failed-checkpoints", number,

@@ -37,7 +37,7 @@ class CheckpointSettings:
     timeout_ms: int = 600_000
     min_pause_ms: int = 0
     max_concurrent: int = 1
-    tolerable_failures: int = 0
+    tolerable_failures: int = 2**31 - 1
     num_retained: int = 1
     retain_on_cancellation: bool = False
 
@@ -53,7 +53,7 @@ class CheckpointSettings:
             min_pause_ms=int(config.get("execution.checkpointing.min-pause", 0)),
             max_concurrent=int(config.get("execution.checkpointing.max-concurrent-checkpoints", 1)),
             tolerable_failures=int(
-                config.get("execution.checkpointing.tolerable-failed-checkpoints", 0)),
+                config.get("execution.checkpointing.tolerable-failed-checkpoints", 2**31 - 1)),
             num_retained=int(config.get("state.checkpoints.num-retained", 1)),
             retain_on_cancellation=str(config.get(
                 "execution.checkpointing.externalized-checkpoint-retention",
