@@ -14,14 +14,15 @@ from pathlib import Path
 
 import psutil
 import pytest
-from tests_support import N, committed_lines, exactly_once_job, expected_lines
+from tests_support import BACKENDS, N, committed_lines, exactly_once_job, expected_lines
 
 from weir.common import JobStatus
 from weir.datastream import CheckpointingMode
 
 
-def build_job(tmp_path: Path, mode: CheckpointingMode, rate: float | None) -> tuple:
-    return exactly_once_job(tmp_path, mode, rate)
+def build_job(tmp_path: Path, mode: CheckpointingMode, rate: float | None,
+              backend: str = "hashmap") -> tuple:
+    return exactly_once_job(tmp_path, mode, rate, backend=backend)
 
 
 def kill_workers_at_random(client, kills: int, seed: int) -> list[int]:
@@ -48,8 +49,9 @@ def kill_workers_at_random(client, kills: int, seed: int) -> list[int]:
     return killed
 
 
-def run_with_kills(tmp_path: Path, mode: CheckpointingMode, kills: int, seed: int):
-    env, out = build_job(tmp_path, mode, rate=5000)
+def run_with_kills(tmp_path: Path, mode: CheckpointingMode, kills: int, seed: int,
+                   backend: str = "hashmap"):
+    env, out = build_job(tmp_path, mode, rate=5000, backend=backend)
     client = env.execute_async(f"faults {mode.name}")
     killed: list[int] = []
     killer = threading.Thread(
@@ -60,17 +62,19 @@ def run_with_kills(tmp_path: Path, mode: CheckpointingMode, kills: int, seed: in
     return result, committed_lines(out), killed, client
 
 
-def test_failure_free_run_commits_exactly_the_expected_output(tmp_path):
-    env, out = build_job(tmp_path, CheckpointingMode.EXACTLY_ONCE, rate=None)
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_failure_free_run_commits_exactly_the_expected_output(tmp_path, backend):
+    env, out = build_job(tmp_path, CheckpointingMode.EXACTLY_ONCE, rate=None, backend=backend)
     env.execute("no faults")
     assert committed_lines(out) == expected_lines()
     assert not list(out.rglob(".*")), "no hidden in-progress or pending file is left behind"
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("seed", [1, 2])
-def test_exactly_once_under_random_sigkills(tmp_path, seed):
+def test_exactly_once_under_random_sigkills(tmp_path, seed, backend):
     result, lines, killed, client = run_with_kills(
-        tmp_path, CheckpointingMode.EXACTLY_ONCE, kills=3, seed=seed)
+        tmp_path, CheckpointingMode.EXACTLY_ONCE, kills=3, seed=seed, backend=backend)
     assert len(killed) >= 2, "the test must really kill workers"
     stats = client.get_checkpoint_stats()
     assert stats["counts"]["restarts"] >= 2

@@ -12,7 +12,6 @@ from weir.common import Types
 from weir.datastream import StreamExecutionEnvironment
 from weir.datastream.functions import KeyedProcessFunction
 from weir.datastream.state import ValueStateDescriptor
-from weir.datastream.state_backend import FsStateBackend
 from weir.runtime.checkpoint.errors import NoCheckpointError
 
 N = 6000
@@ -29,10 +28,12 @@ class Count(KeyedProcessFunction):
         yield ctx.get_current_key(), count
 
 
-def program(tmp_path, parallelism: int, savepoint: str | None = None):
+def program(tmp_path, parallelism: int, savepoint: str | None = None, backend: str = "hashmap"):
+    from tests_support import state_backend_named
+
     env = StreamExecutionEnvironment.get_execution_environment()
     env.set_parallelism(parallelism)
-    env.set_state_backend(FsStateBackend(str(tmp_path / "checkpoints")))
+    env.set_state_backend(state_backend_named(backend, str(tmp_path / "checkpoints")))
     env.enable_checkpointing(200)
     if savepoint:
         env.set_savepoint_restore(savepoint)
@@ -43,8 +44,8 @@ def program(tmp_path, parallelism: int, savepoint: str | None = None):
     return env, counts
 
 
-def take_savepoint_midway(tmp_path) -> str:
-    env, counts = program(tmp_path, 2)
+def take_savepoint_midway(tmp_path, backend: str = "hashmap") -> str:
+    env, counts = program(tmp_path, 2, backend=backend)
     counts.add_sink(lambda v: None)
     client = env.execute_async("before rescale")
     time.sleep(1.0)
@@ -57,10 +58,12 @@ def expected_final_counts() -> dict[int, int]:
     return dict(Counter((i * 7919 % 1_000_003) % KEYS for i in range(N)))
 
 
+@pytest.mark.parametrize("backend", ["hashmap", "rocksdb"])
 @pytest.mark.parametrize("new_parallelism", [3, 1])
-def test_rescaling_from_a_savepoint_keeps_every_key_and_position(tmp_path, new_parallelism):
-    savepoint = take_savepoint_midway(tmp_path)
-    env, counts = program(tmp_path, new_parallelism, savepoint)
+def test_rescaling_from_a_savepoint_keeps_every_key_and_position(tmp_path, new_parallelism,
+                                                                 backend):
+    savepoint = take_savepoint_midway(tmp_path, backend)
+    env, counts = program(tmp_path, new_parallelism, savepoint, backend)
     results = list(counts.execute_and_collect("after rescale"))
     assert 0 < len(results) < N, "the restored job continues where the savepoint was taken"
     final: dict[int, int] = {}

@@ -44,19 +44,32 @@ def committed_lines(out: Path) -> Counter:
     return lines
 
 
+def state_backend_named(name: str, checkpoint_uri: str):
+    """The backends every fault-tolerance test runs on."""
+    from weir.datastream.state_backend import RocksDBStateBackend
+
+    if name == "rocksdb":
+        # a tiny write-back cache so that state really lives in RocksDB during the test
+        return RocksDBStateBackend(checkpoint_uri, cache_entries=16)
+    return FsStateBackend(checkpoint_uri)
+
+
+BACKENDS = ["hashmap", "rocksdb"]
+
+
 def exactly_once_job(
     tmp_path: Path,
     mode: CheckpointingMode = CheckpointingMode.EXACTLY_ONCE,
     rate: float | None = 5000,
     interval_ms: int = 150,
     retained: int = 1,
-    state_backend=None,
+    backend: str = "hashmap",
 ):
     """Generator (one subtask, so a failure-free run is deterministic) -> keyed running count
     (parallelism 2) -> exactly-once FileSink (parallelism 2)."""
     env = StreamExecutionEnvironment.get_execution_environment()
     env.set_parallelism(2)
-    env.set_state_backend(state_backend or FsStateBackend(f"file://{tmp_path / 'checkpoints'}"))
+    env.set_state_backend(state_backend_named(backend, f"file://{tmp_path / 'checkpoints'}"))
     env.enable_checkpointing(interval_ms, mode)
     env.get_checkpoint_config().set_num_retained_checkpoints(retained)
     env.set_restart_strategy(RestartStrategies.fixed_delay_restart(20, 200))

@@ -1,10 +1,17 @@
-"""weir's common types, mirroring ``pyflink.common``."""
+"""weir's common types, mirroring ``pyflink.common``.
+
+Example::
+
+    from weir.common import Row, Types, WatermarkStrategy, Duration
+"""
+
+from typing import Any
 
 from weir.common.configuration import Configuration
 from weir.common.job_execution_result import JobExecutionResult
 from weir.common.job_id import JobID
 from weir.common.job_status import JobStatus
-from weir.common.restart_strategy import RestartStrategies
+from weir.common.restart_strategy import RestartStrategies, RestartStrategyConfiguration
 from weir.common.serialization import (
     DeserializationSchema,
     Encoder,
@@ -21,11 +28,13 @@ __all__ = [
     "DeserializationSchema",
     "Duration",
     "Encoder",
+    "ExecutionConfig",
     "Instant",
     "JobExecutionResult",
     "JobID",
     "JobStatus",
     "RestartStrategies",
+    "RestartStrategyConfiguration",
     "Row",
     "RowKind",
     "SerializationSchema",
@@ -36,3 +45,12 @@ __all__ = [
     "Types",
     "WatermarkStrategy",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # ExecutionConfig lives with the DataStream API; load it lazily to avoid an import cycle.
+    if name == "ExecutionConfig":
+        from weir.datastream.execution_config import ExecutionConfig
+
+        return ExecutionConfig
+    raise AttributeError(f"module 'weir.common' has no attribute {name!r}")

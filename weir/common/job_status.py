@@ -1,11 +1,21 @@
-"""JobStatus, as in PyFlink."""
+"""JobStatus, as in ``pyflink.common.JobStatus``."""
 
 from __future__ import annotations
 
 from enum import Enum
 
+__all__ = ["JobStatus"]
+
 
 class JobStatus(Enum):
+    """The states of a job's life cycle.
+
+    Example::
+
+        JobStatus.FINISHED.is_globally_terminal_state()    # True
+        JobStatus.SUSPENDED.is_terminal_state()            # True (locally terminal only)
+    """
+
     INITIALIZING = 0
     CREATED = 1
     RUNNING = 2
@@ -19,8 +29,12 @@ class JobStatus(Enum):
     RECONCILING = 10
 
     def is_globally_terminal_state(self) -> bool:
-        """FINISHED, CANCELED or FAILED: the job will not run again."""
-        return self in (JobStatus.FINISHED, JobStatus.CANCELED, JobStatus.FAILED)
+        """FINISHED, CANCELED or FAILED: the job is over for the whole cluster."""
+        return self in _GLOBALLY_TERMINAL
 
     def is_terminal_state(self) -> bool:
-        return self.is_globally_terminal_state() or self == JobStatus.SUSPENDED
+        """Globally terminal, or SUSPENDED (over for this JobManager, may be recovered)."""
+        return self in _GLOBALLY_TERMINAL or self is JobStatus.SUSPENDED
+
+
+_GLOBALLY_TERMINAL = frozenset({JobStatus.FINISHED, JobStatus.CANCELED, JobStatus.FAILED})

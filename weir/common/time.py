@@ -1,50 +1,92 @@
-"""Duration, Time and Instant, as in PyFlink (milliseconds underneath)."""
+"""Duration, Time and Instant, as in ``pyflink.common.time``.
+
+Example::
+
+    WatermarkStrategy.for_bounded_out_of_orderness(Duration.of_seconds(5))
+    StateTtlConfig.new_builder(Time.minutes(10)).build()
+    Instant.of_epoch_milli(1_700_000_000_123).to_epoch_milli()   # 1700000000123
+"""
 
 from __future__ import annotations
 
+__all__ = ["Duration", "Instant", "Time"]
+
+_NANOS_PER_MILLI = 1_000_000
+_MILLIS_PER_SECOND = 1_000
+_MILLIS_PER_MINUTE = 60_000
+_MILLIS_PER_HOUR = 3_600_000
+_MILLIS_PER_DAY = 86_400_000
+
 
 class Duration:
-    def __init__(self, millis: int) -> None:
-        self._millis = int(millis)
+    """An amount of time (``java.time.Duration``), kept in nanoseconds.
 
-    @staticmethod
-    def of_millis(millis: int) -> Duration:
-        return Duration(millis)
+    Example::
 
-    @staticmethod
-    def of_seconds(seconds: int) -> Duration:
-        return Duration(seconds * 1000)
+        Duration.of_minutes(2).to_milliseconds()    # 120000
+    """
 
-    @staticmethod
-    def of_minutes(minutes: int) -> Duration:
-        return Duration(minutes * 60_000)
+    __slots__ = ("_nanos",)
 
-    @staticmethod
-    def of_hours(hours: int) -> Duration:
-        return Duration(hours * 3_600_000)
-
-    @staticmethod
-    def of_days(days: int) -> Duration:
-        return Duration(days * 86_400_000)
+    def __init__(self, nanos: int) -> None:
+        self._nanos = int(nanos)
 
     @staticmethod
     def of_nanos(nanos: int) -> Duration:
-        return Duration(nanos // 1_000_000)
+        return Duration(nanos)
+
+    @staticmethod
+    def of_millis(millis: int) -> Duration:
+        return Duration(int(millis) * _NANOS_PER_MILLI)
+
+    @staticmethod
+    def of_seconds(seconds: int) -> Duration:
+        return Duration.of_millis(int(seconds) * _MILLIS_PER_SECOND)
+
+    @staticmethod
+    def of_minutes(minutes: int) -> Duration:
+        return Duration.of_millis(int(minutes) * _MILLIS_PER_MINUTE)
+
+    @staticmethod
+    def of_hours(hours: int) -> Duration:
+        return Duration.of_millis(int(hours) * _MILLIS_PER_HOUR)
+
+    @staticmethod
+    def of_days(days: int) -> Duration:
+        return Duration.of_millis(int(days) * _MILLIS_PER_DAY)
 
     def to_milliseconds(self) -> int:
-        return self._millis
+        """Whole milliseconds (rounded towards negative infinity)."""
+        return self._nanos // _NANOS_PER_MILLI
+
+    def to_nanos(self) -> int:
+        return self._nanos
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Duration) and self._millis == other._millis
+        return isinstance(other, Duration) and self._nanos == other._nanos
 
     def __hash__(self) -> int:
-        return hash(self._millis)
+        return hash(("Duration", self._nanos))
+
+    def __reduce__(self) -> tuple:
+        return (Duration, (self._nanos,))
 
     def __repr__(self) -> str:
-        return f"Duration({self._millis} ms)"
+        if self._nanos % _NANOS_PER_MILLI == 0:
+            return f"Duration({self._nanos // _NANOS_PER_MILLI} ms)"
+        return f"Duration({self._nanos} ns)"
 
 
 class Time:
+    """A time interval in milliseconds (Flink's ``Time``, used by windows and state TTL).
+
+    Example::
+
+        Time.seconds(30).to_milliseconds()    # 30000
+    """
+
+    __slots__ = ("_milliseconds",)
+
     def __init__(self, milliseconds: int) -> None:
         self._milliseconds = int(milliseconds)
 
@@ -54,19 +96,19 @@ class Time:
 
     @staticmethod
     def seconds(seconds: int) -> Time:
-        return Time(seconds * 1000)
+        return Time(int(seconds) * _MILLIS_PER_SECOND)
 
     @staticmethod
     def minutes(minutes: int) -> Time:
-        return Time(minutes * 60_000)
+        return Time(int(minutes) * _MILLIS_PER_MINUTE)
 
     @staticmethod
     def hours(hours: int) -> Time:
-        return Time(hours * 3_600_000)
+        return Time(int(hours) * _MILLIS_PER_HOUR)
 
     @staticmethod
     def days(days: int) -> Time:
-        return Time(days * 86_400_000)
+        return Time(int(days) * _MILLIS_PER_DAY)
 
     def to_milliseconds(self) -> int:
         return self._milliseconds
@@ -75,30 +117,53 @@ class Time:
         return isinstance(other, Time) and self._milliseconds == other._milliseconds
 
     def __hash__(self) -> int:
-        return hash(self._milliseconds)
+        return hash(("Time", self._milliseconds))
+
+    def __reduce__(self) -> tuple:
+        return (Time, (self._milliseconds,))
+
+    def __str__(self) -> str:
+        return f"{self._milliseconds} ms"
 
     def __repr__(self) -> str:
         return f"Time({self._milliseconds} ms)"
 
 
 class Instant:
+    """A point on the time line: seconds since the epoch plus nanoseconds (``java.time.Instant``).
+
+    Example::
+
+        Instant.of_epoch_milli(1500)     # Instant<1, 500000000>
+    """
+
+    __slots__ = ("seconds", "nanos")
+
     def __init__(self, seconds: int, nanos: int = 0) -> None:
-        self.seconds = seconds
+        extra, nanos = divmod(int(nanos), 1_000_000_000)
+        self.seconds = int(seconds) + extra
         self.nanos = nanos
 
     @staticmethod
     def of_epoch_milli(epoch_milli: int) -> Instant:
-        return Instant(epoch_milli // 1000, (epoch_milli % 1000) * 1_000_000)
+        seconds, millis = divmod(int(epoch_milli), _MILLIS_PER_SECOND)
+        return Instant(seconds, millis * _NANOS_PER_MILLI)
 
     def to_epoch_milli(self) -> int:
-        return self.seconds * 1000 + self.nanos // 1_000_000
+        return self.seconds * _MILLIS_PER_SECOND + self.nanos // _NANOS_PER_MILLI
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Instant) and (self.seconds, self.nanos) == (other.seconds,
-                                                                            other.nanos)
+        return (
+            isinstance(other, Instant)
+            and self.seconds == other.seconds
+            and self.nanos == other.nanos
+        )
 
     def __hash__(self) -> int:
-        return hash((self.seconds, self.nanos))
+        return hash(("Instant", self.seconds, self.nanos))
+
+    def __reduce__(self) -> tuple:
+        return (Instant, (self.seconds, self.nanos))
 
     def __repr__(self) -> str:
-        return f"Instant({self.to_epoch_milli()} ms)"
+        return f"Instant<{self.seconds}, {self.nanos}>"

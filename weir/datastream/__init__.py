@@ -42,9 +42,11 @@ from weir.datastream.functions import (
 )
 from weir.datastream.output_tag import OutputTag
 from weir.datastream.state_backend import (
+    EmbeddedRocksDBStateBackend,
     FsStateBackend,
     HashMapStateBackend,
     MemoryStateBackend,
+    RocksDBStateBackend,
 )
 from weir.datastream.stream_execution_environment import StreamExecutionEnvironment
 from weir.datastream.time_characteristic import TimeCharacteristic
@@ -58,6 +60,7 @@ __all__ = [
     "ConnectedStreams",
     "DataStream",
     "DataStreamSink",
+    "EmbeddedRocksDBStateBackend",
     "ExecutionConfig",
     "FilterFunction",
     "FlatMapFunction",
@@ -72,6 +75,7 @@ __all__ = [
     "OutputTag",
     "ProcessFunction",
     "ReduceFunction",
+    "RocksDBStateBackend",
     "RuntimeContext",
     "RuntimeExecutionMode",
     "SinkFunction",

@@ -26,14 +26,15 @@ class _HeapState(InternalKvState):
     def __init__(self, backend: HashMapKeyedStateBackend, descriptor: Any) -> None:
         self._backend = backend
         self._descriptor = descriptor
-        self._table: dict[Any, dict[Any, Any]] = {VOID_NAMESPACE: {}}
-        self._map: dict[Any, Any] = self._table[VOID_NAMESPACE]
+        self._name = descriptor.get_name()
+        self._table: dict[Any, Any] = {VOID_NAMESPACE: backend.new_table(self._name, VOID_NAMESPACE)}
+        self._map: Any = self._table[VOID_NAMESPACE]
 
     def set_current_namespace(self, namespace: Any) -> None:
         table = self._table
         m = table.get(namespace)
         if m is None:
-            m = table[namespace] = {}
+            m = table[namespace] = self._backend.new_table(self._name, namespace)
         self._map = m
 
     def key_map(self) -> MutableMapping[Any, Any]:
@@ -71,6 +72,7 @@ class HeapListState(_HeapState, api.ListState):
             self._map[key] = [value]
         else:
             stored.append(value)
+            self._map[key] = stored  # tell write-back tables (RocksDB) the value changed
 
     def add_all(self, values: list[Any]) -> None:
         for value in values:
@@ -100,16 +102,22 @@ class HeapMapState(_HeapState, api.MapState):
         return None if m is None else m.get(key)
 
     def put(self, key: Any, value: Any) -> None:
-        self._user_map(True)[key] = value  # type: ignore[index]
+        m = self._user_map(True)
+        m[key] = value  # type: ignore[index]
+        self._map[self._backend.current_key] = m
 
     def put_all(self, dict_value: dict[Any, Any]) -> None:
-        self._user_map(True).update(dict_value)  # type: ignore[union-attr]
+        m = self._user_map(True)
+        m.update(dict_value)  # type: ignore[union-attr]
+        self._map[self._backend.current_key] = m
 
     def remove(self, key: Any) -> None:
         m = self._user_map()
         if m is not None:
             m.pop(key, None)
-            if not m:
+            if m:
+                self._map[self._backend.current_key] = m
+            else:
                 self._map.pop(self._backend.current_key, None)
 
     def contains(self, key: Any) -> bool:
@@ -174,6 +182,12 @@ _STATE_CLASSES: dict[type, type[_HeapState]] = {
 
 
 class HashMapKeyedStateBackend(KeyedStateBackend):
+    """Keyed state in dicts; also the base of the RocksDB backend, which swaps the dicts for
+    write-back tables over the database (``new_table``) and its own snapshot/restore."""
+
+    def new_table(self, state_name: str, namespace: Any) -> Any:
+        return {}
+
     def __init__(self, key_group_range: KeyGroupRange, max_parallelism: int) -> None:
         super().__init__(key_group_range, max_parallelism)
         self._states: dict[str, _HeapState] = {}

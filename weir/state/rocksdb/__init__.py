@@ -1,0 +1,1 @@
+"""The embedded RocksDB keyed state backend (through ``rocksdict``): state larger than memory."""
