@@ -58,7 +58,7 @@ def expected_final_counts() -> dict[int, int]:
     return dict(Counter((i * 7919 % 1_000_003) % KEYS for i in range(N)))
 
 
-@pytest.mark.parametrize("backend", ["hashmap", "rocksdb"])
+@pytest.mark.parametrize("backend", ["hashmap", "rocksdb", "rocksdb-incremental"])
 @pytest.mark.parametrize("new_parallelism", [3, 1])
 def test_rescaling_from_a_savepoint_keeps_every_key_and_position(tmp_path, new_parallelism,
                                                                  backend):

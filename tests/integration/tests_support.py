@@ -48,13 +48,14 @@ def state_backend_named(name: str, checkpoint_uri: str):
     """The backends every fault-tolerance test runs on."""
     from weir.datastream.state_backend import RocksDBStateBackend
 
-    if name == "rocksdb":
+    if name.startswith("rocksdb"):
         # a tiny write-back cache so that state really lives in RocksDB during the test
-        return RocksDBStateBackend(checkpoint_uri, cache_entries=16)
+        return RocksDBStateBackend(checkpoint_uri, name == "rocksdb-incremental",
+                                   cache_entries=16)
     return FsStateBackend(checkpoint_uri)
 
 
-BACKENDS = ["hashmap", "rocksdb"]
+BACKENDS = ["hashmap", "rocksdb", "rocksdb-incremental"]
 
 
 def exactly_once_job(

@@ -9,13 +9,11 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from weir.state.hashmap import HashMapStateBackendImpl
 from weir.state.key_groups import KeyGroupRange
 
-log = logging.getLogger("weir.state")
 
 
 class HashMapStateBackend(HashMapStateBackendImpl):
@@ -74,8 +72,9 @@ class EmbeddedRocksDBStateBackend:
     ``cache_entries`` bounds the decoded values kept in memory in front of the database;
     ``block_cache_mb`` and ``write_buffer_mb`` bound RocksDB's own memory (per keyed operator
     subtask); ``local_dir`` is where the working databases live (removed when the job ends).
-    Checkpoints are full snapshots laid out per key group; ``enable_incremental_checkpointing``
-    is accepted but incremental (shared SST file) checkpoints are not implemented yet.
+    Checkpoints are full snapshots laid out per key group, or with
+    ``enable_incremental_checkpointing=True`` RocksDB checkpoints whose immutable SST files are
+    uploaded once and shared by later checkpoints (reference-counted; savepoints are always full).
     """
 
     def __init__(
@@ -92,9 +91,6 @@ class EmbeddedRocksDBStateBackend:
             raise ImportError(
                 "the RocksDB state backend needs the rocksdict package: pip install 'weir[rocksdb]'"
             ) from exc
-        if enable_incremental_checkpointing:
-            log.warning("incremental RocksDB checkpoints are not implemented yet; weir takes "
-                        "full checkpoints (laid out per key group)")
         self.enable_incremental_checkpointing = bool(enable_incremental_checkpointing)
         self.local_dir = local_dir
         self.cache_entries = cache_entries
@@ -117,7 +113,7 @@ class EmbeddedRocksDBStateBackend:
 
         return EmbeddedRocksDBStateBackendImpl(
             self.local_dir, self.cache_entries, self.block_cache_mb << 20,
-            self.write_buffer_mb << 20,
+            self.write_buffer_mb << 20, self.enable_incremental_checkpointing,
         ).create_keyed_state_backend(operator_uid, key_group_range, max_parallelism)
 
     def __repr__(self) -> str:

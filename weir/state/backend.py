@@ -58,10 +58,12 @@ class KeyedStateBackend(ABC):
         """Number of (state, key, namespace) entries, for metrics."""
 
     @abstractmethod
-    def snapshot(self) -> Callable[[], dict[int, bytes]]:
+    def snapshot(self, full: bool = False) -> Callable[..., Any]:
         """The synchronous part of a snapshot: capture a consistent view of all keyed state now
         (records keep flowing as soon as this returns). Returns the asynchronous part, which
-        serialises that view into one segment per key group."""
+        serialises that view into one segment per key group. Backends with incremental
+        checkpoints may return an object with ``incremental = True`` instead (see the RocksDB
+        backend); ``full`` (savepoints) asks for the self-contained form."""
 
     @abstractmethod
     def restore(self, segments: Iterable[bytes]) -> None:

@@ -213,7 +213,7 @@ class HashMapKeyedStateBackend(KeyedStateBackend):
         self._states[name] = state
         return state
 
-    def snapshot(self) -> Callable[[], dict[int, bytes]]:
+    def snapshot(self, full: bool = False) -> Callable[[], dict[int, bytes]]:
         captured: dict[str, dict[Any, dict[Any, Any]]] = {}
         for name, state in self._states.items():
             copy_value = state.copy_value

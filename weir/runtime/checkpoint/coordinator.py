@@ -86,6 +86,40 @@ class PendingCheckpoint:
     future: Future = field(default_factory=Future)
 
 
+class SharedStateRegistry:
+    """Reference counts of files shared by retained checkpoints (incremental RocksDB SSTs): a
+    file is deleted only when the last retained checkpoint that uses it is discarded."""
+
+    def __init__(self) -> None:
+        self._counts: dict[str, int] = {}
+
+    def register(self, checkpoint: CompletedCheckpoint) -> None:
+        for task in checkpoint.tasks:
+            for handle, _ in task.shared_files:
+                key = handle.describe()
+                self._counts[key] = self._counts.get(key, 0) + 1
+
+    def release(self, checkpoint: CompletedCheckpoint) -> list[Any]:
+        """Drop the checkpoint's references; return the handles nobody uses any more."""
+        unused = []
+        for task in checkpoint.tasks:
+            for handle, _ in task.shared_files:
+                key = handle.describe()
+                left = self._counts.get(key, 0) - 1
+                if left <= 0:
+                    self._counts.pop(key, None)
+                    unused.append(handle)
+                else:
+                    self._counts[key] = left
+        return unused
+
+    def is_referenced(self, handle: Any) -> bool:
+        return handle.describe() in self._counts
+
+    def count(self, handle: Any) -> int:
+        return self._counts.get(handle.describe(), 0)
+
+
 class CheckpointCoordinator:
     def __init__(
         self,
@@ -108,6 +142,7 @@ class CheckpointCoordinator:
         self.pending: dict[int, PendingCheckpoint] = {}
         self.completed: list[CompletedCheckpoint] = []
         self.next_id = 1
+        self.shared = SharedStateRegistry()
         self._tasks: set[TaskId] = set()
         self._source_tasks: set[TaskId] = set()
         self._ended_sources: set[TaskId] = set()
@@ -224,7 +259,8 @@ class CheckpointCoordinator:
         del self.pending[cid]
         tasks = [
             TaskSnapshot(task_id.vertex_id, task_id.subtask_index, ack["handle"], ack["index"],
-                         ack["operators"], ack["size"])
+                         ack["operators"], ack["size"],
+                         [(h, c) for h, c, _ in ack.get("shared_files", ())])
             for task_id, ack in sorted(pending.acks.items(),
                                        key=lambda kv: (kv[0].vertex_id, kv[0].subtask_index))
         ]
@@ -248,6 +284,7 @@ class CheckpointCoordinator:
         self._consecutive_failures = 0
         self._last_completion = time.monotonic()
         if not pending.is_savepoint:
+            self.shared.register(checkpoint)
             self.completed.append(checkpoint)
             while len(self.completed) > self.settings.num_retained:
                 self._discard(self.completed.pop(0))
@@ -267,6 +304,10 @@ class CheckpointCoordinator:
         self.pending.pop(cid, None)
         self._abort_completed_files(
             [TaskSnapshot(0, 0, a["handle"], {}, {}, 0) for a in pending.acks.values()])
+        for ack in pending.acks.values():
+            for handle, _, is_new in ack.get("shared_files", ()):
+                if is_new and not self.shared.is_referenced(handle):
+                    handle.discard()
         log.warning("Checkpoint %d of job '%s' aborted: %s", cid, self.job_name, reason)
         self._send(("notify_aborted", cid))
         if not pending.future.done():
@@ -298,6 +339,11 @@ class CheckpointCoordinator:
                 log.debug("could not remove %s: %s", task.handle.describe(), exc)
 
     def _discard(self, checkpoint: CompletedCheckpoint) -> None:
+        for handle in self.shared.release(checkpoint):
+            try:
+                handle.discard()
+            except Exception as exc:  # noqa: BLE001 - a leftover shared file is not fatal
+                log.warning("could not delete shared file %s: %s", handle.describe(), exc)
         try:
             self.storage.discard_checkpoint(checkpoint.external_pointer)
         except Exception as exc:  # noqa: BLE001 - an old checkpoint left behind is not fatal

@@ -27,6 +27,8 @@ class TaskSnapshot:
     #: uid -> {"max_parallelism": m, "parallelism": p}
     operators: dict[str, dict[str, int]]
     size: int
+    #: Files shared with other checkpoints (incremental RocksDB SSTs): (handle, checksum).
+    shared_files: list[tuple[StateHandle, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -93,6 +95,10 @@ class CompletedCheckpoint:
                     raise CorruptCheckpointError(
                         f"state file {where} is corrupt (segment {key} fails its checksum)"
                     )
+            for handle, crc in task.shared_files:
+                if checksum(handle.read()) != crc:
+                    raise CorruptCheckpointError(
+                        f"shared state file {handle.describe()} is corrupt (checksum mismatch)")
 
 
 def load_external(path: str) -> CompletedCheckpoint:

@@ -30,7 +30,8 @@ def plan_restore(
                     continue
                 claimed.add(node.uid)
                 restore = OperatorRestore()
-                has_keyed = any(k[1] == "keyed" for _, _, index in state.subtasks for k in index
+                has_keyed = any(k[1] in ("keyed", "keyed-incremental")
+                                for _, _, index in state.subtasks for k in index
                                 if k[0] == node.uid)
                 if has_keyed and state.max_parallelism != node.max_parallelism:
                     raise NoCheckpointError(
@@ -47,6 +48,9 @@ def plan_restore(
                         segment = index.get((node.uid, "keyed", group))
                         if segment is not None:
                             restore.keyed.append(SegmentRef(handle, *segment))
+                    segment = index.get((node.uid, "keyed-incremental"))
+                    if segment is not None:
+                        restore.keyed_incremental.append(SegmentRef(handle, *segment))
                     segment = index.get((node.uid, "operator"))
                     if segment is not None:
                         restore.operator.append((old_index, SegmentRef(handle, *segment)))

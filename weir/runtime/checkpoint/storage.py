@@ -124,6 +124,20 @@ class CheckpointStorage(ABC):
     def discard_checkpoint(self, pointer: str) -> None:
         """Remove a checkpoint directory that is no longer retained."""
 
+    def upload_shared(self, job_id: str, name: str, local_path: str) -> FileStateHandle:
+        """Copy a file that several checkpoints may share (an immutable RocksDB SST file)."""
+        raise ValueError(
+            "incremental checkpoints need a checkpoint directory: use "
+            "RocksDBStateBackend('file:///...') or set_checkpoint_storage_dir(...)"
+        )
+
+    def upload_private(self, job_id: str, checkpoint_id: int, name: str, local_path: str,
+                       savepoint_dir: str | None = None) -> FileStateHandle:
+        with open(local_path, "rb") as f:
+            data = f.read()
+        return self.write_task_state(job_id, checkpoint_id, name, data, savepoint_dir is not None,
+                                     savepoint_dir)  # type: ignore[return-value]
+
     def describe(self) -> str:
         return type(self).__name__
 
@@ -184,6 +198,13 @@ class FileSystemCheckpointStorage(CheckpointStorage):
         directory = self._target_dir(job_id, checkpoint_id, savepoint_dir)
         write_file(f"{directory}/_metadata", data, atomic=True)
         return directory
+
+    def upload_shared(self, job_id: str, name: str, local_path: str) -> FileStateHandle:
+        url = f"{self.base}/{job_id}/shared/{name}"
+        with open(local_path, "rb") as f:
+            data = f.read()
+        write_file(url, data)
+        return FileStateHandle(url, len(data))
 
     def discard_checkpoint(self, pointer: str) -> None:
         if _is_local(pointer):

@@ -129,6 +129,9 @@ class SinkWriterOperator(StreamOperator):
     def open(self) -> None:
         info = self.setup_info
         self.writer = self.sink.create_writer(info.subtask_index, info.parallelism)
+        set_checkpointing = getattr(self.writer, "set_checkpointing", None)
+        if callable(set_checkpointing):
+            set_checkpointing(info.checkpointing and self._transactional)
         self.writer.open(info.subtask_index, info.parallelism)
         if self._restored:
             self.sink.commit(self._restored)

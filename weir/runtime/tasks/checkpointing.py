@@ -41,6 +41,8 @@ class SegmentRef:
 @dataclass
 class OperatorRestore:
     keyed: list[SegmentRef] = field(default_factory=list)
+    #: Descriptions of incremental (RocksDB) snapshots of old subtasks, each with its key groups.
+    keyed_incremental: list[SegmentRef] = field(default_factory=list)
     #: (old subtask index, segment holding that subtask's operator-state entries)
     operator: list[tuple[int, SegmentRef]] = field(default_factory=list)
 
@@ -57,6 +59,9 @@ def restore_chain(chain: OperatorChain, restore: TaskRestore) -> None:
         backend = chain.keyed_backends.get(node_id)
         if backend is not None and plan.keyed:
             backend.restore(ref.load() for ref in plan.keyed)
+        if backend is not None and plan.keyed_incremental:
+            backend.restore_incremental(
+                [pickle.loads(ref.load()) for ref in plan.keyed_incremental])
         if plan.operator:
             op.initialize_operator_state(
                 [(old_index, pickle.loads(ref.load())) for old_index, ref in plan.operator]
@@ -91,7 +96,7 @@ class SnapshotTaker:
         captured = []
         for node_id, op in self.chain.operators.items():
             backend = self.chain.keyed_backends.get(node_id)
-            keyed = backend.snapshot() if backend is not None else None
+            keyed = backend.snapshot(full=barrier.is_savepoint) if backend is not None else None
             entries = op.snapshot_operator_state(barrier.checkpoint_id)
             info = op.setup_info
             if keyed is not None or entries is not None:
@@ -107,8 +112,15 @@ class SnapshotTaker:
         try:
             segments: dict[tuple, bytes] = {}
             operators = {}
+            shared_files: list[tuple[Any, int]] = []
             for uid, max_parallelism, parallelism, keyed, entries in captured:
-                if keyed is not None:
+                if getattr(keyed, "incremental", False):
+                    description = keyed(self.storage, self.job_id, cid)
+                    segments[(uid, "keyed-incremental")] = pickle.dumps(description)
+                    shared_files.extend(
+                        (h, c, name in description["new"])
+                        for name, (h, c) in description["shared"].items())
+                elif keyed is not None:
                     for group, data in keyed().items():
                         segments[(uid, "keyed", group)] = data
                 if entries is not None:
@@ -132,5 +144,6 @@ class SnapshotTaker:
                 "async_ms": (time.monotonic() - started) * 1000,
                 "alignment_ms": alignment_s * 1000,
                 "size": len(data),
+                "shared_files": shared_files,
             },
         ))

@@ -219,6 +219,10 @@ class StreamTask:
             cid = mail[1]
             self.last_notified = max(self.last_notified, cid)
             assert self.chain is not None
+            for backend in self.chain.keyed_backends.values():
+                confirm = getattr(backend, "notify_checkpoint_complete", None)
+                if confirm is not None:
+                    confirm(cid)
             for op in self.chain.ordered:
                 op.notify_checkpoint_complete(cid)
         elif kind == "notify_aborted":

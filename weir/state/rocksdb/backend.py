@@ -20,7 +20,13 @@ import tempfile
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from rocksdict import BlockBasedOptions, Cache, Options, Rdict, WriteBatch
+import struct
+import uuid
+
+from rocksdict import BlockBasedOptions, Cache, Checkpoint, Options, Rdict, WriteBatch
+
+from weir.runtime.checkpoint.errors import CorruptCheckpointError
+from weir.state.snapshot_format import checksum
 
 from weir.state.backend import VOID_NAMESPACE, StateBackend
 from weir.state.hashmap import HashMapKeyedStateBackend, dumps_state
@@ -121,6 +127,7 @@ class RocksDBKeyedStateBackend(HashMapKeyedStateBackend):
         cache_entries: int,
         block_cache_bytes: int,
         write_buffer_bytes: int,
+        incremental: bool = False,
     ) -> None:
         super().__init__(key_group_range, max_parallelism)
         base = working_dir or tempfile.gettempdir()
@@ -134,10 +141,17 @@ class RocksDBKeyedStateBackend(HashMapKeyedStateBackend):
         table.set_block_cache(Cache(block_cache_bytes))
         options.set_block_based_table_factory(table)
         self.db = Rdict(os.path.join(self.path, "db"), options)
+        self._options = options
         self.cache_entries = cache_entries
         self.cached = 0
         self._tables: list[WriteBackTable] = []
         self._state_ids: dict[str, int] = {}
+        self.incremental = incremental
+        self.backend_id = uuid.uuid4().hex[:10]
+        #: SST name -> (uploaded handle, checksum) of the last completed checkpoint.
+        self._confirmed: dict[str, tuple[Any, int]] = {}
+        #: checkpoint id -> SST files it references (confirmed once it completes).
+        self._uploads: dict[int, dict[str, tuple[Any, int]]] = {}
 
     # -- tables ----------------------------------------------------------------------------
 
@@ -170,8 +184,10 @@ class RocksDBKeyedStateBackend(HashMapKeyedStateBackend):
 
     # -- snapshots -------------------------------------------------------------------------
 
-    def snapshot(self) -> Callable[[], dict[int, bytes]]:
+    def snapshot(self, full: bool = False) -> Callable[..., Any]:
         self.flush()
+        if self.incremental and not full:
+            return self._incremental_snapshot()
         snapshot = self.db.snapshot()
         names = {sid: name for name, sid in self._state_ids.items()}
 
@@ -196,6 +212,80 @@ class RocksDBKeyedStateBackend(HashMapKeyedStateBackend):
 
         return write
 
+    # -- incremental checkpoints -----------------------------------------------------------
+
+    def _incremental_snapshot(self) -> IncrementalSnapshot:
+        """Synchronous part: a RocksDB checkpoint — hard links to the immutable SST files plus a
+        copy of the small metadata files — taken in milliseconds whatever the state size."""
+        directory = os.path.join(self.path, f"chk-{uuid.uuid4().hex[:8]}")
+        Checkpoint(self.db).create_checkpoint(directory)
+        return IncrementalSnapshot(self, directory, dict(self._confirmed), dict(self._state_ids))
+
+    def notify_checkpoint_complete(self, checkpoint_id: int) -> None:
+        """SST files of a completed checkpoint need not be uploaded again."""
+        done = [cid for cid in self._uploads if cid <= checkpoint_id]
+        if done:
+            self._confirmed = self._uploads[max(done)]
+        for cid in done:
+            del self._uploads[cid]
+
+    def restore_incremental(self, descriptions: list[dict[str, Any]]) -> None:
+        mine = self.key_group_range
+        relevant = [d for d in descriptions
+                    if KeyGroupRange(*d["key_group_range"]).intersection(mine)]
+        if len(relevant) == 1 and tuple(relevant[0]["key_group_range"]) == (mine.start, mine.end):
+            self._adopt(relevant[0])  # same key groups: use the checkpointed database as is
+            return
+        for description in relevant:
+            self._ingest(description)
+
+    def _download(self, description: dict[str, Any], directory: str) -> None:
+        os.makedirs(directory, exist_ok=True)
+        files = {**description["private"], **description["shared"]}
+        for name, (handle, crc) in files.items():
+            data = handle.read()
+            if checksum(data) != crc:
+                raise CorruptCheckpointError(
+                    f"RocksDB file {handle.describe()} is corrupt (checksum mismatch)")
+            local = name.split("-", 1)[1] if name.startswith(description["backend_id"]) else name
+            with open(os.path.join(directory, local), "wb") as f:
+                f.write(data)
+
+    def _adopt(self, description: dict[str, Any]) -> None:
+        staging = os.path.join(self.path, "restored")
+        self._download(description, staging)  # fails before the live database is touched
+        self.db.close()
+        shutil.rmtree(os.path.join(self.path, "db"), ignore_errors=True)
+        os.replace(staging, os.path.join(self.path, "db"))
+        try:
+            self.db = Rdict(os.path.join(self.path, "db"), self._options)
+        except Exception as exc:  # rocksdict raises plain Exceptions for corruption
+            raise CorruptCheckpointError(f"restored RocksDB files do not open: {exc}") from exc
+        self._state_ids = dict(description["state_ids"])
+        self._confirmed = {name: ref for name, ref in description["shared"].items()}
+
+    def _ingest(self, description: dict[str, Any]) -> None:
+        """Another parallelism: copy only this backend's key groups out of an old database."""
+        directory = tempfile.mkdtemp(prefix="restore-", dir=self.path)
+        try:
+            self._download(description, directory)
+            old = Rdict(directory, Options(raw_mode=True))
+            names = {sid: name for name, sid in description["state_ids"].items()}
+            batch = WriteBatch(raw_mode=True)
+            iterator = old.iter()
+            iterator.seek(struct.pack(">H", self.key_group_range.start))
+            while iterator.valid():
+                group, sid, rest = split_key(iterator.key())
+                if group > self.key_group_range.end:
+                    break
+                batch.put(join_key(group, self.state_id(names[sid]), rest), iterator.value())
+                iterator.next()
+            del iterator
+            old.close()
+            self.db.write(batch)
+        finally:
+            shutil.rmtree(directory, ignore_errors=True)
+
     def restore(self, segments: Iterable[bytes]) -> None:
         batch = WriteBatch(raw_mode=True)
         for segment in segments:
@@ -209,8 +299,59 @@ class RocksDBKeyedStateBackend(HashMapKeyedStateBackend):
     def dispose(self) -> None:
         try:
             self.db.close()
+        except Exception:  # noqa: BLE001 - already closed (a failed restore)
+            pass
         finally:
             shutil.rmtree(self.path, ignore_errors=True)
+
+
+class IncrementalSnapshot:
+    """Asynchronous part of an incremental checkpoint: upload the SST files that the last
+    completed checkpoint does not already hold, and the metadata files; describe the result."""
+
+    incremental = True
+
+    def __init__(self, backend: RocksDBKeyedStateBackend, directory: str,
+                 confirmed: dict[str, tuple[Any, int]], state_ids: dict[str, int]) -> None:
+        self.backend = backend
+        self.directory = directory
+        self.confirmed = confirmed
+        self.state_ids = state_ids
+
+    def __call__(self, storage: Any, job_id: str, checkpoint_id: int) -> dict[str, Any]:
+        backend = self.backend
+        shared: dict[str, tuple[Any, int]] = {}
+        private: dict[str, tuple[Any, int]] = {}
+        new: list[str] = []
+        try:
+            for local in sorted(os.listdir(self.directory)):
+                path = os.path.join(self.directory, local)
+                name = f"{backend.backend_id}-{local}"
+                if local.endswith(".sst"):
+                    if name in self.confirmed:
+                        shared[name] = self.confirmed[name]
+                        continue
+                    with open(path, "rb") as f:
+                        crc = checksum(f.read())
+                    shared[name] = (storage.upload_shared(job_id, name, path), crc)
+                    new.append(name)
+                else:
+                    with open(path, "rb") as f:
+                        crc = checksum(f.read())
+                    private[name] = (storage.upload_private(job_id, checkpoint_id, name, path),
+                                     crc)
+        finally:
+            shutil.rmtree(self.directory, ignore_errors=True)
+        backend._uploads[checkpoint_id] = shared
+        groups = backend.key_group_range
+        return {
+            "backend_id": backend.backend_id,
+            "key_group_range": (groups.start, groups.end),
+            "shared": shared,
+            "private": private,
+            "state_ids": self.state_ids,
+            "new": new,
+        }
 
 
 class EmbeddedRocksDBStateBackendImpl(StateBackend):
@@ -220,6 +361,7 @@ class EmbeddedRocksDBStateBackendImpl(StateBackend):
         cache_entries: int = 200_000,
         block_cache_bytes: int = 32 * 1024 * 1024,
         write_buffer_bytes: int = 16 * 1024 * 1024,
+        incremental: bool = False,
     ) -> None:
         if cache_entries < 1:
             raise ValueError("the RocksDB write-back cache needs at least one entry")
@@ -227,13 +369,14 @@ class EmbeddedRocksDBStateBackendImpl(StateBackend):
         self.cache_entries = cache_entries
         self.block_cache_bytes = block_cache_bytes
         self.write_buffer_bytes = write_buffer_bytes
+        self.incremental = incremental
 
     def create_keyed_state_backend(
         self, operator_uid: str, key_group_range: KeyGroupRange, max_parallelism: int
     ) -> RocksDBKeyedStateBackend:
         return RocksDBKeyedStateBackend(
             key_group_range, max_parallelism, self.working_dir, self.cache_entries,
-            self.block_cache_bytes, self.write_buffer_bytes,
+            self.block_cache_bytes, self.write_buffer_bytes, self.incremental,
         )
 
 
