@@ -139,3 +139,30 @@ def test_missing_rocksdict_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", fake_import)
     with pytest.raises(ImportError, match=r"pip install 'weir\[rocksdb\]'"):
         EmbeddedRocksDBStateBackend()
+
+
+def test_snapshot_ignores_writes_that_reach_the_database_after_it():
+    """The synchronous part must capture a point in time even when later writes are flushed to
+    RocksDB before the asynchronous part reads (eviction, the next flush)."""
+    b = backend(cache_entries=1000)
+    s = b.get_partitioned_state(ValueStateDescriptor("v"))
+    for k in range(100):
+        b.set_current_key(k)
+        s.update("before")
+    write = b.snapshot()
+    for k in range(100):
+        b.set_current_key(k)
+        s.update("after")
+    b.set_current_key("new key")
+    s.update("after")
+    b.flush()  # the later writes are in RocksDB now
+    segments = write()
+    fresh = backend()
+    fresh.restore(segments.values())
+    restored = fresh.get_partitioned_state(ValueStateDescriptor("v"))
+    assert fresh.num_keys() == 100
+    for k in range(100):
+        fresh.set_current_key(k)
+        assert restored.value() == "before"
+    b.dispose()
+    fresh.dispose()

@@ -188,26 +188,34 @@ class RocksDBKeyedStateBackend(HashMapKeyedStateBackend):
         self.flush()
         if self.incremental and not full:
             return self._incremental_snapshot()
-        snapshot = self.db.snapshot()
+        # A RocksDB checkpoint (hard links to the immutable SST files) is the consistent view;
+        # rocksdict's snapshot iterators read live data, so they cannot serve here.
+        directory = os.path.join(self.path, f"snap-{uuid.uuid4().hex[:8]}")
+        Checkpoint(self.db).create_checkpoint(directory)
         names = {sid: name for name, sid in self._state_ids.items()}
 
         def write() -> dict[int, bytes]:
             segments: dict[int, bytes] = {}
             current_group = -1
             entries: dict[str, list[tuple[bytes, bytes]]] = {}
-            iterator = snapshot.iter()
-            iterator.seek_to_first()
-            while iterator.valid():
-                group, sid, rest = split_key(iterator.key())
-                if group != current_group:
-                    if entries:
-                        segments[current_group] = dumps_state((current_group, entries))
-                    current_group, entries = group, {}
-                entries.setdefault(names[sid], []).append((rest, iterator.value()))
-                iterator.next()
-            if entries:
-                segments[current_group] = dumps_state((current_group, entries))
-            del iterator
+            view = Rdict(directory, Options(raw_mode=True))
+            try:
+                iterator = view.iter()
+                iterator.seek_to_first()
+                while iterator.valid():
+                    group, sid, rest = split_key(iterator.key())
+                    if group != current_group:
+                        if entries:
+                            segments[current_group] = dumps_state((current_group, entries))
+                        current_group, entries = group, {}
+                    entries.setdefault(names[sid], []).append((rest, iterator.value()))
+                    iterator.next()
+                if entries:
+                    segments[current_group] = dumps_state((current_group, entries))
+                del iterator
+            finally:
+                view.close()
+                shutil.rmtree(directory, ignore_errors=True)
             return segments
 
         return write
