@@ -42,7 +42,7 @@ class Source(ABC):
     @abstractmethod
     def create_reader(self, subtask_index: int, parallelism: int) -> SourceReader: ...
 
-    def restore_reader(self, splits: list[Any]) -> SourceReader:
+    def restore_reader(self, splits: list[Any], parallelism: int = 1) -> SourceReader:
         """A reader for splits restored from a checkpoint (redistributed when the parallelism
         changed). Non-replayable sources start afresh."""
         raise NotImplementedError(f"{type(self).__name__} cannot be restored from a checkpoint")

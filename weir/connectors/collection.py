@@ -61,7 +61,7 @@ class CollectionSource(Source):
     def create_reader(self, subtask_index: int, parallelism: int) -> SourceReader:
         return self.restore_reader([(0, len(self.elements))])
 
-    def restore_reader(self, splits: list[Any]) -> SourceReader:
+    def restore_reader(self, splits: list[Any], parallelism: int = 1) -> SourceReader:
         elements = self.elements
         return _IndexReader(splits, lambda a, b: elements[a:b])
 
@@ -90,7 +90,7 @@ class NumberSequenceSourceImpl(Source):
             [_split_range(self.from_value, self.to_value + 1, subtask_index, parallelism)]
         )
 
-    def restore_reader(self, splits: list[Any]) -> SourceReader:
+    def restore_reader(self, splits: list[Any], parallelism: int = 1) -> SourceReader:
         return _IndexReader(splits, lambda a, b: list(range(a, b)))
 
     def default_name(self) -> str:
@@ -118,14 +118,14 @@ class GeneratorSource(Source):
         self.bounded = count is not None
 
     def create_reader(self, subtask_index: int, parallelism: int) -> SourceReader:
-        self._parallelism = parallelism
         if self.count is None:
             # Unbounded: subtask i owns the indexes from i * 2**48 on.
-            return self.restore_reader([(subtask_index * (1 << 48), None)])
-        return self.restore_reader([_split_range(0, self.count, subtask_index, parallelism)])
+            return self.restore_reader([(subtask_index * (1 << 48), None)], parallelism)
+        return self.restore_reader([_split_range(0, self.count, subtask_index, parallelism)],
+                                   parallelism)
 
-    def restore_reader(self, splits: list[Any]) -> SourceReader:
-        parallelism = getattr(self, "_parallelism", 1)
+    def restore_reader(self, splits: list[Any], parallelism: int = 1) -> SourceReader:
+        # The rate is the job's total: each of the parallel readers takes its share.
         rate = self.records_per_second / parallelism if self.records_per_second else None
         if self.batch_generator is not None:
             produce = self.batch_generator

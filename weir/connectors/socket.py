@@ -110,7 +110,7 @@ class SocketTextSource(Source):
     def create_reader(self, subtask_index: int, parallelism: int) -> SourceReader:
         return SocketTextReader(self.host, self.port, self.delimiter, self.max_retry)
 
-    def restore_reader(self, splits: list[Any]) -> SourceReader:
+    def restore_reader(self, splits: list[Any], parallelism: int = 1) -> SourceReader:
         return self.create_reader(0, 1)  # what was sent before the failure is gone
 
     def default_name(self) -> str:

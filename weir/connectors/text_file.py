@@ -119,7 +119,7 @@ class TextFileSource(Source):
                 splits.append((path, start, end, True))
         return TextFileReader(splits, self.encoding)
 
-    def restore_reader(self, splits: list[Any]) -> SourceReader:
+    def restore_reader(self, splits: list[Any], parallelism: int = 1) -> SourceReader:
         return TextFileReader(splits, self.encoding)
 
     def default_name(self) -> str:

@@ -20,7 +20,7 @@ class SourceOperator(StreamOperator):
     def open(self) -> None:
         info = self.setup_info
         if self._restored_splits is not None:
-            self.reader = self.source.restore_reader(self._restored_splits)
+            self.reader = self.source.restore_reader(self._restored_splits, info.parallelism)
         else:
             self.reader = self.source.create_reader(info.subtask_index, info.parallelism)
 
