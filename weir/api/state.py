@@ -644,8 +644,10 @@ class MapStateDescriptor(StateDescriptor):
         key_type_info: TypeInformation | None = None,
         value_type_info: TypeInformation | None = None,
     ) -> None:
-        both = key_type_info is not None and value_type_info is not None
-        super().__init__(name, MapTypeInfo(key_type_info, value_type_info) if both else None)
+        map_type = None
+        if key_type_info is not None and value_type_info is not None:
+            map_type = MapTypeInfo(key_type_info, value_type_info)
+        super().__init__(name, map_type)
         self.key_type_info = key_type_info
         self.value_type_info = value_type_info
 

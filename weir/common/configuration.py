@@ -13,6 +13,7 @@ Example::
 
 from __future__ import annotations
 
+import builtins
 import copy
 from typing import Any
 
@@ -118,8 +119,8 @@ class Configuration:
     def contains_key(self, key: str) -> bool:
         return key in self._data
 
-    def key_set(self) -> set[str]:
-        return set(self._data)
+    def key_set(self) -> builtins.set[str]:
+        return builtins.set(self._data)
 
     def remove_config(self, key: str) -> bool:
         """Remove ``key``; True when it was set."""

@@ -162,12 +162,6 @@ class RestartStrategies:
         # (3, datetime.timedelta(seconds=1))
     """
 
-    NoRestartStrategyConfiguration = NoRestartStrategyConfiguration
-    FixedDelayRestartStrategyConfiguration = FixedDelayRestartStrategyConfiguration
-    FailureRateRestartStrategyConfiguration = FailureRateRestartStrategyConfiguration
-    ExponentialDelayRestartStrategyConfiguration = ExponentialDelayRestartStrategyConfiguration
-    FallbackRestartStrategyConfiguration = FallbackRestartStrategyConfiguration
-
     @staticmethod
     def no_restart() -> NoRestartStrategyConfiguration:
         return NoRestartStrategyConfiguration()
@@ -217,3 +211,15 @@ class RestartStrategies:
             _millis(reset_backoff_threshold, "reset_backoff_threshold"),
             float(jitter_factor),
         )
+
+
+# PyFlink nests the configuration classes in RestartStrategies; make them reachable there too.
+for _cls in (
+    NoRestartStrategyConfiguration,
+    FixedDelayRestartStrategyConfiguration,
+    FailureRateRestartStrategyConfiguration,
+    ExponentialDelayRestartStrategyConfiguration,
+    FallbackRestartStrategyConfiguration,
+):
+    setattr(RestartStrategies, _cls.__name__, _cls)
+del _cls

@@ -55,7 +55,7 @@ _F32 = struct.Struct("<f")
 
 
 def _to_float32(value: float) -> float:
-    """``value`` rounded to the nearest 32-bit float (±inf when it overflows), as a Python float."""
+    """``value`` rounded to the nearest 32-bit float (±inf on overflow), as a Python float."""
     try:
         return _F32.unpack(_F32.pack(value))[0]
     except OverflowError:
@@ -252,7 +252,7 @@ def _instant(value: Any) -> str:
     if isinstance(value, _dt.datetime):
         if value.tzinfo is None:
             value = value.astimezone()
-        value = value.astimezone(_dt.timezone.utc)
+        value = value.astimezone(_dt.UTC)
         return value.strftime("%Y-%m-%dT%H:%M:%S") + _fraction(value.microsecond * 1000) + "Z"
     seconds, nanos = getattr(value, "seconds", None), getattr(value, "nanos", None)
     if not isinstance(seconds, int) or not isinstance(nanos, int):
@@ -538,7 +538,9 @@ class _ArrayTypeInfo(TypeInformation):
         return "[" + ", ".join(_nested(element, v) for v in value) + "]"
 
     def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and self._element_type == other._element_type  # type: ignore[attr-defined]
+        if type(self) is not type(other):
+            return False
+        return self._element_type == other._element_type  # type: ignore[attr-defined]
 
     def __hash__(self) -> int:
         return hash((self._label, self._element_type))
