@@ -71,8 +71,11 @@ def larger_than_memory(keys: int, tmp: str, parallelism: int) -> tuple[float, in
         start = time.perf_counter()
         env.execute("larger than memory")
         elapsed = time.perf_counter() - start
-    total = sum(int(open(os.path.join(tmp, f)).read()) for f in os.listdir(tmp)
-                if f.startswith("seconds-"))
+    total = 0
+    for name in os.listdir(tmp):
+        if name.startswith("seconds-"):
+            with open(os.path.join(tmp, name)) as f:
+                total += int(f.read())
     return elapsed, rss.peak, total == keys
 
 

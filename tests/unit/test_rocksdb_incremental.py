@@ -89,14 +89,19 @@ def test_restore_incremental_same_and_other_parallelism(tmp_path, new_parallelis
         descriptions.append(checkpoint(backend, storage, 1))
         backend.dispose()
     total = 0
+    restored = {}
     for subtask in range(new_parallelism):
         backend = make(key_group_range_for_subtask(128, new_parallelism, subtask))
         backend.restore_incremental(descriptions)
         total += backend.num_keys()
         state = backend.get_partitioned_state(ValueStateDescriptor("v"))
-        backend.set_current_key("k1")
+        for key in keys:
+            backend.set_current_key(key)
+            if state.value() is not None:
+                restored[key] = state.value()
         backend.dispose()
     assert total == len(keys)
+    assert restored == {key: "x" for key in keys}
 
 
 def test_corrupt_sst_names_the_file(tmp_path):

@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from weir.api.functions import TwoPhaseCommitSinkFunction
 from weir.api.output_tag import OutputTag
 from weir.graph.transformations import (
     OneInputTransformation,
@@ -44,7 +45,6 @@ from weir.runtime.network.partitioners import (
 from weir.runtime.operators import aggregations as agg
 from weir.runtime.operators.collect import CollectSinkOperator
 from weir.runtime.operators.key_selectors import optimize_key_selector
-from weir.api.functions import TwoPhaseCommitSinkFunction
 from weir.runtime.operators.sinks import (
     PrintSinkOperator,
     SinkFunctionOperator,

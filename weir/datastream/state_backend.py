@@ -15,7 +15,6 @@ from weir.state.hashmap import HashMapStateBackendImpl
 from weir.state.key_groups import KeyGroupRange
 
 
-
 class HashMapStateBackend(HashMapStateBackendImpl):
     """Keyed state as Python objects in memory.
 

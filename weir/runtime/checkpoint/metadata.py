@@ -6,7 +6,6 @@ import logging
 import pickle
 import struct
 from dataclasses import dataclass, field
-from typing import Any
 
 from weir.runtime.checkpoint.errors import CorruptCheckpointError, NoCheckpointError
 from weir.runtime.checkpoint.storage import StateHandle, checksum, read_file

@@ -17,9 +17,9 @@ from weir.runtime.network.errors import ConnectionClosed
 from weir.runtime.network.events import (
     END_OF_DATA,
     END_OF_PARTITION,
-    EndOfData,
     CancelCheckpointMarker,
     CheckpointBarrier,
+    EndOfData,
     EndOfPartition,
     RecordBatch,
     Watermark,

@@ -341,7 +341,7 @@ class StreamTask:
             else:
                 index, event = get()
             if index in blocked:
-                self._held.setdefault(index, deque()).append((event))
+                self._held.setdefault(index, deque()).append(event)
                 continue
             event_type = type(event)
             if event_type is RecordBatch:

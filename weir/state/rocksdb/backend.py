@@ -16,22 +16,20 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
+import struct
 import tempfile
+import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
-
-import struct
-import uuid
 
 from rocksdict import BlockBasedOptions, Cache, Checkpoint, Options, Rdict, WriteBatch
 
 from weir.runtime.checkpoint.errors import CorruptCheckpointError
-from weir.state.snapshot_format import checksum
-
 from weir.state.backend import VOID_NAMESPACE, StateBackend
 from weir.state.hashmap import HashMapKeyedStateBackend, dumps_state
 from weir.state.key_groups import KeyGroupRange, stable_hash
 from weir.state.rocksdb.codec import decode_value, encode_key, encode_value, join_key, split_key
+from weir.state.snapshot_format import checksum
 
 _MISSING = object()
 
@@ -180,7 +178,7 @@ class RocksDBKeyedStateBackend(HashMapKeyedStateBackend):
 
     def num_keys(self) -> int:
         self.flush()
-        return sum(1 for _ in self.db.keys())
+        return sum(1 for _ in self.db.keys())  # noqa: SIM118 - Rdict iterates items
 
     # -- snapshots -------------------------------------------------------------------------
 
