@@ -79,6 +79,34 @@ def larger_than_memory(keys: int, tmp: str, parallelism: int) -> tuple[float, in
     return elapsed, rss.peak, total == keys
 
 
+def incremental_vs_full(keys: int, tmp: str) -> tuple[int, int]:
+    """Bytes uploaded by an incremental checkpoint after 1% of the keys changed, and the size of a
+    full checkpoint of the same state."""
+    from weir.runtime.checkpoint.storage import FileSystemCheckpointStorage
+    from weir.api.state import ValueStateDescriptor
+    from weir.state.key_groups import KeyGroupRange
+    from weir.state.rocksdb.backend import RocksDBKeyedStateBackend
+
+    storage = FileSystemCheckpointStorage(os.path.join(tmp, "ckpt"))
+    backend = RocksDBKeyedStateBackend(KeyGroupRange(0, 127), 128, tmp, 100_000, 32 << 20,
+                                       16 << 20, incremental=True)
+    state = backend.get_partitioned_state(ValueStateDescriptor("v"))
+    for k in range(keys):
+        backend.set_current_key(k)
+        state.update(("value", k))
+    backend.snapshot()(storage, "bench", 1)
+    backend.notify_checkpoint_complete(1)
+    for k in range(0, keys, 100):  # 1% of the keys change
+        backend.set_current_key(k)
+        state.update(("changed", k))
+    second = backend.snapshot()(storage, "bench", 2)
+    incremental = sum(second["shared"][n][0].size for n in second["new"]) + sum(
+        h.size for h, _ in second["private"].values())
+    full = sum(len(v) for v in backend.snapshot(full=True)().values())
+    backend.dispose()
+    return incremental, full
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--words", type=int, default=5_000_000)
@@ -97,6 +125,10 @@ def main() -> int:
         rocks_small = word_count(path, args.words, small, tmp)
         print(f"  with a 1,000-entry cache (every access on a 10,000-word vocabulary misses "
               f"often): {rocks_small / 1e6:.2f} M words/s -> ratio {rocks_small / heap:.2f}")
+    with tempfile.TemporaryDirectory(prefix="weir-bench-") as tmp:
+        incremental, full = incremental_vs_full(1_000_000, tmp)
+        print(f"1M keys, 1% changed: incremental checkpoint {incremental / 2**20:.1f} MiB vs "
+              f"full {full / 2**20:.1f} MiB -> ratio {incremental / full:.3f}")
     with tempfile.TemporaryDirectory(prefix="weir-bench-") as tmp:
         elapsed, peak, ok = larger_than_memory(args.keys, tmp, args.parallelism)
         print(f"{args.keys:,} keys x 2 records on RocksDB (p={args.parallelism}): "
