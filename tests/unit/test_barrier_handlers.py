@@ -80,3 +80,52 @@ def test_tracking_never_blocks_and_triggers_on_last_barrier():
     assert r.log == [("abort", 1), ("trigger", 2)]
     h.on_barrier(1, barrier(1))
     assert r.log == [("abort", 1), ("trigger", 2)]
+
+
+class UnalignedRecorder(Recorder):
+    def unaligned_actions(self):
+        from weir.runtime.checkpointing.barrier_handler import UnalignedActions
+
+        return UnalignedActions(
+            start=lambda b, waiting: self.log.append(("start", b.checkpoint_id, sorted(waiting))),
+            channel_done=lambda cid, ch: self.log.append(("done", cid, ch)),
+            abort=lambda cid, why: self.log.append(("abort", cid)),
+        )
+
+
+def unaligned(n=3):
+    from weir.runtime.checkpointing.barrier_handler import UnalignedBarrierHandler
+
+    r = UnalignedRecorder()
+    return r, UnalignedBarrierHandler(n, r.actions(), r.unaligned_actions())
+
+
+def test_unaligned_snapshots_at_the_first_barrier_and_never_blocks():
+    r, h = unaligned()
+    h.on_barrier(1, barrier(1))
+    assert r.log == [("start", 1, [0, 2])] and r.blocked == set()
+    h.on_barrier(0, barrier(1))
+    h.on_end_of_partition(2)
+    assert r.log[1:] == [("done", 1, 0), ("done", 1, 2)]
+    assert h.pending_checkpoint is None
+    h.on_barrier(0, barrier(2))
+    assert r.log[-1] == ("start", 2, [1])
+
+
+def test_unaligned_newer_barrier_or_cancel_aborts_the_recording():
+    r, h = unaligned()
+    h.on_barrier(0, barrier(1))
+    h.on_barrier(0, barrier(2))
+    assert ("abort", 1) in r.log and r.log[-1] == ("start", 2, [1, 2])
+    h.on_cancel(1, 2)
+    assert r.log[-1] == ("abort", 2) and h.pending_checkpoint is None
+
+
+def test_unaligned_savepoints_are_aligned():
+    from weir.runtime.network.events import CheckpointBarrier
+
+    r, h = unaligned(2)
+    h.on_barrier(0, CheckpointBarrier(1, 0, is_savepoint=True))
+    assert r.blocked == {0} and not any(e[0] == "start" for e in r.log)
+    h.on_barrier(1, CheckpointBarrier(1, 0, is_savepoint=True))
+    assert ("trigger", 1) in r.log and r.blocked == set()

@@ -109,15 +109,18 @@ class CheckpointConfig:
         ) == "RETAIN_ON_CANCELLATION"
 
     def enable_unaligned_checkpoints(self, enabled: bool = True) -> CheckpointConfig:
-        if enabled:
-            raise NotImplementedError(
-                "unaligned checkpoints are not implemented yet; aligned checkpoints (the "
-                "default) are exactly-once, AT_LEAST_ONCE avoids alignment altogether"
-            )
+        """Exactly-once checkpoints without barrier alignment: a task snapshots at the first
+        barrier and stores the records still in flight on its other inputs with the checkpoint,
+        so checkpoints complete under backpressure. A restore from such a checkpoint must keep
+        the parallelism (savepoints stay aligned and rescalable)."""
+        self._config["execution.checkpointing.unaligned"] = bool(enabled)
         return self
 
+    def disable_unaligned_checkpoints(self) -> CheckpointConfig:
+        return self.enable_unaligned_checkpoints(False)
+
     def is_unaligned_checkpoints_enabled(self) -> bool:
-        return False
+        return bool(self._config.get("execution.checkpointing.unaligned", False))
 
     def set_checkpoint_storage(self, storage: Any) -> CheckpointConfig:
         self._config["state.checkpoint-storage.object"] = storage

@@ -51,6 +51,7 @@ from weir.runtime.operators.sinks import (
     SinkWriterOperator,
     TwoPhaseCommitSinkOperator,
 )
+from weir.runtime.operators.timestamps import TimestampsAndWatermarksOperator
 from weir.runtime.operators.udf import (
     CoFlatMapOperator,
     CoMapOperator,
@@ -251,8 +252,14 @@ class DataStream:
         )
 
     def assign_timestamps_and_watermarks(self, watermark_strategy: Any) -> DataStream:
-        raise NotImplementedError(
-            "event time (timestamps and watermarks) is not supported yet in weir"
+        """Give records event timestamps (the strategy's timestamp assigner) and emit
+        watermarks periodically (``WatermarkStrategy.for_bounded_out_of_orderness(...)``...)."""
+        interval = self._env.get_config().get_auto_watermark_interval()
+        return self._one_input(
+            "Timestamps/Watermarks",
+            TimestampsAndWatermarksOperator("Timestamps/Watermarks", watermark_strategy,
+                                            interval),
+            self._transformation.output_type,
         )
 
     # -- sinks -----------------------------------------------------------------------------

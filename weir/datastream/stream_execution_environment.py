@@ -221,7 +221,13 @@ class StreamExecutionEnvironment:
         impl = source.to_source() if hasattr(source, "to_source") else source
         if not isinstance(impl, Source):
             raise TypeError(f"{source!r} is not a weir source")
-        return self._source(impl, f"Source: {source_name}", type_info)
+        stream = self._source(impl, f"Source: {source_name}", type_info)
+        if watermark_strategy is not None and (
+            getattr(watermark_strategy, "kind", "none") != "none"
+            or getattr(watermark_strategy, "timestamp_assigner", None) is not None
+        ):
+            return stream.assign_timestamps_and_watermarks(watermark_strategy)
+        return stream
 
     def add_source(
         self, source_func: Any, source_name: str = "Custom Source", type_info: Any = None

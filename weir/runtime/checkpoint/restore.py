@@ -10,7 +10,12 @@ from __future__ import annotations
 from weir.graph.job_graph import JobGraph
 from weir.runtime.checkpoint.errors import NoCheckpointError
 from weir.runtime.checkpoint.metadata import CompletedCheckpoint
-from weir.runtime.tasks.checkpointing import OperatorRestore, SegmentRef, TaskRestore
+from weir.runtime.tasks.checkpointing import (
+    CHANNEL_STATE,
+    OperatorRestore,
+    SegmentRef,
+    TaskRestore,
+)
 from weir.runtime.tasks.deployment import TaskId
 from weir.state.key_groups import key_group_range_for_subtask
 
@@ -55,8 +60,9 @@ def plan_restore(
                     if segment is not None:
                         restore.operator.append((old_index, SegmentRef(handle, *segment)))
                 plan[node.uid] = restore
+            _plan_channel_state(checkpoint, vertex, subtask, plan)
             plans[TaskId(vertex.id, subtask)] = plan
-    unclaimed = set(states) - claimed
+    unclaimed = set(states) - claimed - {CHANNEL_STATE}
     if unclaimed and not allow_non_restored_state:
         raise NoCheckpointError(
             f"the checkpoint holds state of operators that are not in this job (uids "
@@ -64,3 +70,22 @@ def plan_restore(
             "execution.savepoint.ignore-unclaimed-state to true to drop that state"
         )
     return plans
+
+
+def _plan_channel_state(checkpoint: CompletedCheckpoint, vertex, subtask: int,
+                        plan: TaskRestore) -> None:
+    """In-flight records of an unaligned checkpoint go back to the same subtask; they cannot be
+    redistributed, so a rescaled restore from such a checkpoint is refused."""
+    for task in checkpoint.tasks:
+        segment = task.index.get((CHANNEL_STATE, "operator"))
+        if segment is None or task.vertex_id != vertex.id:
+            continue
+        if task.operators.get(CHANNEL_STATE, {}).get("parallelism", vertex.parallelism) != \
+                vertex.parallelism:
+            raise NoCheckpointError(
+                "an unaligned checkpoint holds in-flight records and cannot be restored at another "
+                "parallelism; rescale from a savepoint (savepoints are always aligned)"
+            )
+        if task.subtask_index == subtask:
+            plan.setdefault(CHANNEL_STATE, OperatorRestore()).operator.append(
+                (subtask, SegmentRef(task.handle, *segment)))

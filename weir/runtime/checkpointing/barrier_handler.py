@@ -177,3 +177,79 @@ class TrackingBarrierHandler(CheckpointBarrierHandler):
             self._counts[cid].discard(channel)
             if cid in self._counts and len(self._counts[cid]) >= self.live_channels:
                 self._complete(cid)
+
+
+@dataclass
+class UnalignedActions:
+    """What the unaligned handler asks of its task, beyond the aligned actions."""
+
+    #: Snapshot now; record in-flight data of the given channels until their barriers arrive.
+    start: Callable[[CheckpointBarrier, set[int]], None]
+    #: A recorded channel delivered its barrier (or ended): stop recording it.
+    channel_done: Callable[[int, int], None]
+    #: Abandon the recording of a checkpoint.
+    abort: Callable[[int, str], None]
+
+
+class UnalignedBarrierHandler(CheckpointBarrierHandler):
+    """Exactly-once without alignment: the first barrier triggers the snapshot at once, and the
+    records still arriving on the other channels before their barriers become part of it as
+    *channel state* (replayed first after a restore). Nothing is blocked, so checkpoints complete
+    under backpressure. Savepoints stay aligned (their state must be rescalable)."""
+
+    def __init__(self, num_channels: int, actions: BarrierHandlerActions,
+                 unaligned: UnalignedActions) -> None:
+        super().__init__(num_channels, actions)
+        self.unaligned = unaligned
+        self._aligned = AlignedBarrierHandler(num_channels, actions)
+        self._aligned.finished_channels = self.finished_channels  # one view of ended channels
+        self._current: int | None = None
+        self._waiting: set[int] = set()
+
+    @property
+    def pending_checkpoint(self) -> int | None:
+        return self._current if self._current is not None else self._aligned.pending_checkpoint
+
+    def on_barrier(self, channel: int, barrier: CheckpointBarrier) -> None:
+        cid = barrier.checkpoint_id
+        if barrier.is_savepoint:
+            self._aligned.latest_handled = max(self._aligned.latest_handled, self.latest_handled)
+            self._aligned.on_barrier(channel, barrier)
+            self.latest_handled = max(self.latest_handled, self._aligned.latest_handled)
+            return
+        if self._current is not None and cid > self._current:
+            self._abort(f"barrier of checkpoint {cid} overtook checkpoint {self._current}")
+        if self._current is None:
+            if cid <= self.latest_handled:
+                return
+            self._current = cid
+            self.latest_handled = cid
+            live = set(range(self.num_channels)) - self.finished_channels
+            self._waiting = live - {channel}
+            self.unaligned.start(barrier, set(self._waiting))
+        elif cid == self._current:
+            self._waiting.discard(channel)
+            self.unaligned.channel_done(cid, channel)
+        if self._current is not None and not self._waiting:
+            self._current = None
+
+    def _abort(self, reason: str) -> None:
+        cid = self._current
+        assert cid is not None
+        self._current = None
+        self._waiting = set()
+        self.unaligned.abort(cid, reason)
+
+    def on_cancel(self, channel: int, checkpoint_id: int) -> None:
+        if self._current is not None and checkpoint_id >= self._current:
+            self._abort(f"checkpoint {checkpoint_id} was cancelled upstream")
+        else:
+            self._aligned.on_cancel(channel, checkpoint_id)
+
+    def on_end_of_partition(self, channel: int) -> None:
+        self._aligned.on_end_of_partition(channel)  # adds to the shared finished_channels
+        if self._current is not None and channel in self._waiting:
+            self._waiting.discard(channel)
+            self.unaligned.channel_done(self._current, channel)
+            if not self._waiting:
+                self._current = None

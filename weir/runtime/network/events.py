@@ -25,6 +25,18 @@ class Watermark:
     timestamp: int
 
 
+#: The smallest and largest watermarks (Flink's Long.MIN_VALUE / Long.MAX_VALUE).
+MIN_WATERMARK = -(1 << 63)
+MAX_WATERMARK = (1 << 63) - 1
+
+
+@dataclass(frozen=True, slots=True)
+class WatermarkStatus:
+    """A producer went idle (its watermark must not hold the others back) or became active."""
+
+    idle: bool
+
+
 @dataclass(frozen=True, slots=True)
 class CheckpointBarrier:
     checkpoint_id: int

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from weir.runtime.network.events import MIN_WATERMARK
 from weir.state.backend import KeyedStateBackend
 
 BatchTarget = Callable[[list[Any], list[int] | None], None]
@@ -22,18 +23,44 @@ class Output:
     ``emit`` is the main output; ``emit_side`` sends to the edges that selected a side-output tag.
     """
 
-    __slots__ = ("_main", "_side", "records_out")
+    __slots__ = ("_main", "_side", "_watermark_targets", "_status_targets", "records_out",
+                 "watermark", "idle")
 
     def __init__(self) -> None:
         self._main: list[BatchTarget] = []
         self._side: dict[str, list[BatchTarget]] = {}
+        self._watermark_targets: list[Callable[[int], None]] = []
+        self._status_targets: list[Callable[[bool], None]] = []
         self.records_out = 0
+        self.idle = False
+        #: The last watermark emitted.
+        self.watermark = MIN_WATERMARK
 
-    def add_target(self, target: BatchTarget, side_output_tag: str | None = None) -> None:
+    def add_target(self, target: BatchTarget, side_output_tag: str | None = None,
+                   watermark_target: Callable[[int], None] | None = None,
+                   status_target: Callable[[bool], None] | None = None) -> None:
         if side_output_tag is None:
             self._main.append(target)
         else:
             self._side.setdefault(side_output_tag, []).append(target)
+        if watermark_target is not None:
+            self._watermark_targets.append(watermark_target)
+        if status_target is not None:
+            self._status_targets.append(status_target)
+
+    def emit_watermark_status(self, idle: bool) -> None:
+        """This output went idle (downstream ignores its watermark) or became active again."""
+        if idle != self.idle:
+            self.idle = idle
+            for target in self._status_targets:
+                target(idle)
+
+    def emit_watermark(self, watermark: int) -> None:
+        """Event time has advanced to ``watermark`` (on every output, side outputs included)."""
+        if watermark > self.watermark:
+            self.watermark = watermark
+            for target in self._watermark_targets:
+                target(watermark)
 
     def emit(self, values: list[Any], timestamps: list[int] | None = None) -> None:
         if values:
@@ -67,6 +94,8 @@ class OperatorSetup:
     batch_mode: bool = False
     #: Checkpointing is enabled: sinks defer commits to completed checkpoints.
     checkpointing: bool = False
+    #: Schedules processing-time callbacks on the task thread (``register(ms, callback)``).
+    processing_time: Any = None
     #: Lets operators that talk to the client (the collect sink) open authenticated channels.
     connect: Callable[[tuple[str, int], tuple], Any] | None = None
 
@@ -110,6 +139,16 @@ class StreamOperator:
     def process_batch(self, values: list[Any], timestamps: list[int] | None) -> None:
         raise NotImplementedError
 
+    def process_watermark(self, watermark: int) -> None:
+        """Event time advanced: fire what is due (timers, windows), then pass it on."""
+        timers = getattr(self, "timer_service", None)
+        if timers is not None:
+            timers.advance_watermark(watermark)
+        self.output.emit_watermark(watermark)
+
+    def process_watermark_status(self, idle: bool) -> None:
+        self.output.emit_watermark_status(idle)
+
     def finish(self) -> None:
         """All input has arrived: emit what is buffered. Output still works here."""
 
@@ -118,8 +157,21 @@ class StreamOperator:
 
 
 class TwoInputStreamOperator(StreamOperator):
+    _watermarks = (MIN_WATERMARK, MIN_WATERMARK)
+
     def process_batch(self, values: list[Any], timestamps: list[int] | None) -> None:
         self.process_batch1(values, timestamps)
+
+    def process_watermark1(self, watermark: int) -> None:
+        self._watermarks = (watermark, self._watermarks[1])
+        StreamOperator.process_watermark(self, min(self._watermarks))
+
+    def process_watermark2(self, watermark: int) -> None:
+        self._watermarks = (self._watermarks[0], watermark)
+        StreamOperator.process_watermark(self, min(self._watermarks))
+
+    def process_watermark(self, watermark: int) -> None:
+        self.process_watermark1(watermark)
 
     def process_batch1(self, values: list[Any], timestamps: list[int] | None) -> None:
         raise NotImplementedError

@@ -11,10 +11,11 @@ from collections.abc import Callable
 from itertools import chain
 from typing import Any
 
+from weir.api.functions import TimeDomain
 from weir.runtime.operators.base import OperatorSetup, StreamOperator, TwoInputStreamOperator
 from weir.runtime.operators.key_selectors import optimize_key_selector
 from weir.runtime.operators.runtime_context import StreamingRuntimeContext
-from weir.runtime.operators.timers import UnsupportedTimerService
+from weir.runtime.operators.timers import EVENT_TIME, InternalTimerService, UserTimerService
 
 
 def user_method(fn: Any, method: str) -> Callable[..., Any]:
@@ -25,6 +26,40 @@ def user_method(fn: Any, method: str) -> Callable[..., Any]:
     if callable(fn):
         return fn
     raise TypeError(f"{fn!r} is neither callable nor has a '{method}' method")
+
+
+def apply_per_record(
+    fn: Callable[..., Any],
+    values: list[Any],
+    timestamps: list[int] | None,
+    key_of: Callable[[Any], Any] | None,
+    backend: Any,
+    ctx: Any = None,
+) -> tuple[list[Any], list[int] | None]:
+    """Call ``fn(value)`` (or ``fn(value, ctx)``) for each record and gather the iterables it
+    returns, with the current key set first on keyed streams and each result carrying its
+    input's timestamp. The loop every flat-map-like operator shares."""
+    out: list[Any] = []
+    out_ts: list[int] | None = [] if timestamps is not None else None
+    extend = out.extend
+    for i, v in enumerate(values):
+        if key_of is not None:
+            backend.current_key = key_of(v)
+        if ctx is None:
+            result = fn(v)
+        else:
+            if timestamps is not None:
+                ctx._timestamp = timestamps[i]
+            result = fn(v, ctx)
+        if result is None:
+            continue
+        if out_ts is None:
+            extend(result)
+        else:
+            before = len(out)
+            extend(result)
+            out_ts.extend([timestamps[i]] * (len(out) - before))  # type: ignore[index]
+    return out, out_ts
 
 
 class UdfOperator(StreamOperator):
@@ -87,18 +122,7 @@ class FlatMapOperator(UdfOperator):
                 raise
             self.output.emit(out)
             return
-        out, out_ts = [], []
-        for i, v in enumerate(values):
-            if key_of is not None:
-                backend.current_key = key_of(v)
-            result = fn(v)
-            if result is None:
-                continue
-            before = len(out)
-            out.extend(result)
-            if timestamps is not None:
-                out_ts.extend([timestamps[i]] * (len(out) - before))
-        self.output.emit(out, out_ts if timestamps is not None else None)
+        self.output.emit(*apply_per_record(fn, values, timestamps, key_of, backend))
 
 
 class FilterOperator(UdfOperator):
@@ -125,13 +149,18 @@ class FilterOperator(UdfOperator):
 class _ProcessContext:
     """``ctx`` passed to ``process_element``: timestamp, side outputs, timer service, current key."""
 
-    __slots__ = ("_timestamp", "_side", "_backend", "_timer_service", "_key_override")
+    __slots__ = ("_timestamp", "_side", "_backend", "_timer_service", "_domain")
 
     def __init__(self, backend: Any, timer_service: Any) -> None:
         self._timestamp: int | None = None
         self._side: dict[str, list[Any]] = {}
         self._backend = backend
         self._timer_service = timer_service
+        self._domain = TimeDomain.EVENT_TIME
+
+    def time_domain(self) -> TimeDomain:
+        """In ``on_timer``: whether an event-time or a processing-time timer fired."""
+        return self._domain
 
     def timestamp(self) -> int | None:
         return self._timestamp
@@ -154,30 +183,59 @@ class _ProcessContext:
         return side
 
 
-class ProcessOperator(UdfOperator):
+class _TimerMixin:
+    """Timers for process functions on keyed streams: ``ctx.timer_service()`` and ``on_timer``."""
+
+    timer_service: InternalTimerService | None = None
+    _restored_timers: list[Any] | None = None
+
+    def _open_timers(self) -> None:
+        info = self.setup_info  # type: ignore[attr-defined]
+        backend = info.keyed_backend
+        if backend is not None:
+            self.timer_service = InternalTimerService(backend, info.processing_time,
+                                                      self._fire_timer)
+            if self._restored_timers:
+                self.timer_service.restore(self._restored_timers, backend.key_group_range,
+                                           info.max_parallelism)
+        self.ctx = _ProcessContext(backend, UserTimerService(self.timer_service))
+        on_timer = getattr(self.function, "on_timer", None)  # type: ignore[attr-defined]
+        self._on_timer = on_timer if callable(on_timer) else None
+
+    def _fire_timer(self, timestamp: int, key: Any, namespace: Any, domain: int) -> None:
+        if self._on_timer is None:
+            return
+        ctx = self.ctx
+        ctx._timestamp = timestamp
+        ctx._domain = TimeDomain.EVENT_TIME if domain == EVENT_TIME else TimeDomain.PROCESSING_TIME
+        result = self._on_timer(timestamp, ctx)
+        ctx._domain = TimeDomain.EVENT_TIME
+        out = list(result) if result is not None else []
+        output = self.output  # type: ignore[attr-defined]
+        if out:
+            output.emit(out, [timestamp] * len(out) if domain == EVENT_TIME else None)
+        for tag_id, side_values in ctx.drain_side_outputs().items():
+            output.emit_side(tag_id, side_values)
+
+    def snapshot_operator_state(self, checkpoint_id: int) -> list[Any] | None:
+        return self.timer_service.snapshot() if self.timer_service is not None else None
+
+    def initialize_operator_state(self, restored: list[tuple[int, list[Any]]]) -> None:
+        self._restored_timers = [entry for _, entries in restored for entry in entries]
+
+
+class ProcessOperator(_TimerMixin, UdfOperator):
     """``process(ProcessFunction)`` and, with a key selector, ``process(KeyedProcessFunction)``."""
 
     def open(self) -> None:
         super().open()
         self._fn = user_method(self.function, "process_element")
-        self.ctx = _ProcessContext(self.backend, UnsupportedTimerService())
+        self._open_timers()
 
     def process_batch(self, values, timestamps):
-        fn, ctx, key_of, backend = self._fn, self.ctx, self.key_selector, self.backend
-        out: list[Any] = []
-        out_ts: list[int] | None = [] if timestamps is not None else None
-        for i, v in enumerate(values):
-            if key_of is not None:
-                backend.current_key = key_of(v)
-            if timestamps is not None:
-                ctx._timestamp = timestamps[i]
-            result = fn(v, ctx)
-            if result is not None:
-                before = len(out)
-                out.extend(result)
-                if out_ts is not None:
-                    out_ts.extend([timestamps[i]] * (len(out) - before))  # type: ignore[index]
-        self.output.emit(out, out_ts)
+        ctx = self.ctx
+        self.output.emit(*apply_per_record(self._fn, values, timestamps, self.key_selector,
+                                           self.backend, ctx))
         for tag_id, side_values in ctx.drain_side_outputs().items():
             self.output.emit_side(tag_id, side_values)
 
@@ -222,19 +280,8 @@ class CoFlatMapOperator(_CoUdfOperator):
         self._fns = (self.function.flat_map1, self.function.flat_map2)
 
     def _run(self, which: int, values, timestamps):
-        fn, key_of, backend = self._fns[which], self.key_selectors[which], self.backend
-        out, out_ts = [], []
-        for i, v in enumerate(values):
-            if key_of is not None:
-                backend.current_key = key_of(v)
-            result = fn(v)
-            if result is None:
-                continue
-            before = len(out)
-            out.extend(result)
-            if timestamps is not None:
-                out_ts.extend([timestamps[i]] * (len(out) - before))
-        self.output.emit(out, out_ts if timestamps is not None else None)
+        self.output.emit(*apply_per_record(self._fns[which], values, timestamps,
+                                           self.key_selectors[which], self.backend))
 
     def process_batch1(self, values, timestamps):
         self._run(0, values, timestamps)
@@ -243,30 +290,18 @@ class CoFlatMapOperator(_CoUdfOperator):
         self._run(1, values, timestamps)
 
 
-class CoProcessOperator(_CoUdfOperator):
+class CoProcessOperator(_TimerMixin, _CoUdfOperator):
     """``CoProcessFunction`` and, keyed, ``KeyedCoProcessFunction``."""
 
     def open(self) -> None:
         super().open()
         self._fns = (self.function.process_element1, self.function.process_element2)
-        self.ctx = _ProcessContext(self.backend, UnsupportedTimerService())
+        self._open_timers()
 
     def _run(self, which: int, values, timestamps):
-        fn, key_of, backend, ctx = self._fns[which], self.key_selectors[which], self.backend, self.ctx
-        out, out_ts = [], []
-        for i, v in enumerate(values):
-            if key_of is not None:
-                backend.current_key = key_of(v)
-            if timestamps is not None:
-                ctx._timestamp = timestamps[i]
-            result = fn(v, ctx)
-            if result is None:
-                continue
-            before = len(out)
-            out.extend(result)
-            if timestamps is not None:
-                out_ts.extend([timestamps[i]] * (len(out) - before))
-        self.output.emit(out, out_ts if timestamps is not None else None)
+        ctx = self.ctx
+        self.output.emit(*apply_per_record(self._fns[which], values, timestamps,
+                                           self.key_selectors[which], self.backend, ctx))
         for tag_id, side_values in ctx.drain_side_outputs().items():
             self.output.emit_side(tag_id, side_values)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import pickle
+import threading
 import time
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -51,6 +52,14 @@ class OperatorRestore:
 TaskRestore = dict[str, OperatorRestore]
 
 
+def load_channel_state(restore: TaskRestore | None) -> list[tuple[int, list[Any], Any]]:
+    """In-flight records an unaligned checkpoint stored for this task, to process first."""
+    plan = (restore or {}).get(CHANNEL_STATE)
+    if plan is None:
+        return []
+    return [entry for _, ref in plan.operator for entry in pickle.loads(ref.load())]
+
+
 def restore_chain(chain: OperatorChain, restore: TaskRestore) -> None:
     for node_id, op in chain.operators.items():
         plan = restore.get(op.uid)
@@ -66,6 +75,37 @@ def restore_chain(chain: OperatorChain, restore: TaskRestore) -> None:
             op.initialize_operator_state(
                 [(old_index, pickle.loads(ref.load())) for old_index, ref in plan.operator]
             )
+
+
+class ChannelStateRecording:
+    """In-flight records of an unaligned checkpoint: what arrives on each channel after the
+    snapshot was taken and before that channel's barrier."""
+
+    CHECKPOINT_TIMEOUT_S = 600.0
+
+    def __init__(self, checkpoint_id: int, waiting: set[int]) -> None:
+        self.checkpoint_id = checkpoint_id
+        self.waiting = set(waiting)
+        self.entries: list[tuple[int, list[Any], Any]] = []
+        self.aborted = False
+        self.done = threading.Event()
+        if not self.waiting:
+            self.done.set()
+
+    def record(self, input_index: int, values: list[Any], timestamps: Any) -> None:
+        self.entries.append((input_index, values, timestamps))
+
+    def channel_done(self, channel: int) -> None:
+        self.waiting.discard(channel)
+        if not self.waiting:
+            self.done.set()
+
+    def abort(self) -> None:
+        self.aborted = True
+        self.done.set()
+
+
+CHANNEL_STATE = "__channel_state__"
 
 
 class SnapshotTaker:
@@ -90,8 +130,10 @@ class SnapshotTaker:
         self.report = report
         self.last_snapshot_id = 0
 
-    def take(self, barrier: CheckpointBarrier, alignment_s: float) -> None:
-        """Synchronous part; the caller forwards the barrier right after."""
+    def take(self, barrier: CheckpointBarrier, alignment_s: float,
+             recording: ChannelStateRecording | None = None) -> None:
+        """Synchronous part; the caller forwards the barrier right after. With a ``recording``
+        (unaligned checkpoint) the file is written once the in-flight records are all in."""
         started = time.monotonic()
         captured = []
         for node_id, op in self.chain.operators.items():
@@ -103,15 +145,29 @@ class SnapshotTaker:
                 captured.append((op.uid, info.max_parallelism, info.parallelism, keyed, entries))
         sync_s = time.monotonic() - started
         self.last_snapshot_id = barrier.checkpoint_id
-        self.executor.submit(self._write, barrier, captured, sync_s, alignment_s)
+        if recording is None:
+            self.executor.submit(self._write, barrier, captured, sync_s, alignment_s, None)
+            return
+
+        def when_recorded() -> None:
+            recording.done.wait(ChannelStateRecording.CHECKPOINT_TIMEOUT_S)
+            if not recording.aborted:
+                self.executor.submit(self._write, barrier, captured, sync_s, alignment_s,
+                                     recording)
+
+        threading.Thread(target=when_recorded, name="channel-state", daemon=True).start()
 
     def _write(self, barrier: CheckpointBarrier, captured: list, sync_s: float,
-               alignment_s: float) -> None:
+               alignment_s: float, recording: ChannelStateRecording | None) -> None:
         cid = barrier.checkpoint_id
         started = time.monotonic()
         try:
             segments: dict[tuple, bytes] = {}
-            operators = {}
+            operators: dict[str, dict[str, int]] = {}
+            if recording is not None:
+                segments[(CHANNEL_STATE, "operator")] = dumps_state(recording.entries)
+                operators[CHANNEL_STATE] = {"max_parallelism": 0,
+                                            "parallelism": self.chain.vertex.parallelism}
             shared_files: list[tuple[Any, int]] = []
             for uid, max_parallelism, parallelism, keyed, entries in captured:
                 if getattr(keyed, "incremental", False):

@@ -11,6 +11,7 @@ from typing import Any
 
 from weir.graph.job_graph import JobVertex
 from weir.graph.transformations import TwoInputTransformation
+from weir.runtime.network.events import Watermark, WatermarkStatus
 from weir.runtime.network.record_writer import RecordWriter
 from weir.runtime.operators.base import OperatorSetup, Output, StreamOperator
 from weir.state.backend import KeyedStateBackend, StateBackend
@@ -27,6 +28,20 @@ def _counting(op: StreamOperator) -> Callable[[list[Any], list[int] | None], Non
     return target
 
 
+def _watermark_sender(writer: RecordWriter) -> Callable[[int], None]:
+    def send(watermark: int) -> None:
+        writer.broadcast_event(Watermark(watermark))
+
+    return send
+
+
+def _status_sender(writer: RecordWriter) -> Callable[[bool], None]:
+    def send(idle: bool) -> None:
+        writer.broadcast_event(WatermarkStatus(idle))
+
+    return send
+
+
 class OperatorChain:
     def __init__(
         self,
@@ -39,6 +54,7 @@ class OperatorChain:
         connect: Callable[[tuple[str, int], tuple], Any] | None,
         batch_mode: bool = False,
         checkpointing: bool = False,
+        processing_time: Any = None,
     ) -> None:
         self.vertex = vertex
         self.record_writers = record_writers
@@ -54,9 +70,13 @@ class OperatorChain:
             output = Output()
             for edge in node.out_edges:
                 if edge.target.id in in_chain:
-                    output.add_target(_counting(self.operators[edge.target.id]), edge.side_output_tag)
+                    target = self.operators[edge.target.id]
+                    output.add_target(_counting(target), edge.side_output_tag,
+                                      target.process_watermark, target.process_watermark_status)
                 else:
-                    output.add_target(record_writers[outgoing[edge]].emit, edge.side_output_tag)
+                    writer = record_writers[outgoing[edge]]
+                    output.add_target(writer.emit, edge.side_output_tag,
+                                      _watermark_sender(writer), _status_sender(writer))
             keyed = getattr(t, "key_selector", None) is not None or (
                 isinstance(t, TwoInputTransformation)
                 and (t.key_selector1 is not None or t.key_selector2 is not None)
@@ -85,6 +105,7 @@ class OperatorChain:
                     connect=connect,
                     batch_mode=batch_mode,
                     checkpointing=checkpointing,
+                    processing_time=processing_time,
                 )
             )
             self.operators[node.id] = op

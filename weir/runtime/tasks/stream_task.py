@@ -26,6 +26,8 @@ from weir.runtime.checkpointing.barrier_handler import (
     BarrierHandlerActions,
     CheckpointBarrierHandler,
     TrackingBarrierHandler,
+    UnalignedActions,
+    UnalignedBarrierHandler,
 )
 from weir.runtime.network.channels import (
     ChannelFailure,
@@ -37,19 +39,29 @@ from weir.runtime.network.channels import (
 from weir.runtime.network.events import (
     END_OF_DATA,
     END_OF_PARTITION,
+    MAX_WATERMARK,
     CancelCheckpointMarker,
     CheckpointBarrier,
     EndOfData,
     EndOfPartition,
     RecordBatch,
     Watermark,
+    WatermarkStatus,
 )
 from weir.runtime.network.record_writer import RecordWriter
 from weir.runtime.operators.base import StreamOperator
 from weir.runtime.operators.source import SourceOperator
-from weir.runtime.tasks.checkpointing import SnapshotTaker, TaskRestore, restore_chain
+from weir.runtime.tasks.checkpointing import (
+    ChannelStateRecording,
+    SnapshotTaker,
+    TaskRestore,
+    load_channel_state,
+    restore_chain,
+)
 from weir.runtime.tasks.deployment import Deployment, TaskEnvironment, TaskId
 from weir.runtime.tasks.operator_chain import OperatorChain
+from weir.runtime.tasks.time_service import ProcessingTimeService
+from weir.runtime.tasks.watermark_valve import WatermarkValve
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +104,11 @@ class StreamTask:
         config = deployment.config
         self.checkpointing = int(config.get("execution.checkpointing.interval", 0)) > 0
         self.mode = str(config.get("execution.checkpointing.mode", "EXACTLY_ONCE")).upper()
+        self.unaligned = str(config.get("execution.checkpointing.unaligned", False)).lower() \
+            == "true"
+        self._recording: ChannelStateRecording | None = None
         self.snapshots: SnapshotTaker | None = None
+        self.processing_time = ProcessingTimeService(self.gate.put_mail)
         self.last_notified = 0
         self.finish_requested = False
         self.thread = threading.Thread(
@@ -173,6 +189,7 @@ class StreamTask:
                 self._connect,
                 str(config.get("execution.runtime-mode", "")).upper() == "BATCH",
                 self.checkpointing,
+                self.processing_time,
             )
             if self.restore:
                 restore_chain(chain, self.restore)
@@ -202,6 +219,7 @@ class StreamTask:
         except BaseException as exc:  # noqa: BLE001 - every failure is reported to the JobManager
             report(("task_state", self.task_id, "FAILED", self._describe_failure(exc)))
         finally:
+            self.processing_time.shutdown()
             if chain is not None:
                 chain.close()
             self.gate.close()
@@ -288,6 +306,8 @@ class StreamTask:
                 self._handle_mail(mail)
             if not emit_next(lease):
                 break
+        # A bounded input is complete: event time jumps to the end, firing every window/timer.
+        source.output.emit_watermark(MAX_WATERMARK)
         chain.finish()
         self._broadcast(END_OF_DATA)
         if not self.checkpointing:
@@ -310,9 +330,36 @@ class StreamTask:
             block=blocked.add,
             unblock_all=self._unblock_all,
         )
+        if self.mode == "EXACTLY_ONCE" and self.unaligned:
+            return UnalignedBarrierHandler(num_channels, actions, UnalignedActions(
+                start=self._start_unaligned,
+                channel_done=self._unaligned_channel_done,
+                abort=self._abort_unaligned,
+            ))
         if self.mode == "EXACTLY_ONCE":
             return AlignedBarrierHandler(num_channels, actions)
         return TrackingBarrierHandler(num_channels, actions)
+
+    def _start_unaligned(self, barrier: CheckpointBarrier, waiting: set[int]) -> None:
+        recording = ChannelStateRecording(barrier.checkpoint_id, waiting)
+        self._recording = None if recording.done.is_set() else recording
+        if self.snapshots is not None:
+            self.snapshots.take(barrier, 0.0, recording)
+        self._broadcast(barrier)  # at once: no waiting for the other channels
+
+    def _unaligned_channel_done(self, checkpoint_id: int, channel: int) -> None:
+        recording = self._recording
+        if recording is not None and recording.checkpoint_id == checkpoint_id:
+            recording.channel_done(channel)
+            if recording.done.is_set():
+                self._recording = None
+
+    def _abort_unaligned(self, checkpoint_id: int, reason: str) -> None:
+        recording = self._recording
+        if recording is not None and recording.checkpoint_id == checkpoint_id:
+            recording.abort()
+            self._recording = None
+        self._abort_checkpoint(checkpoint_id, reason)
 
     def _unblock_all(self) -> None:
         held = self._held
@@ -333,8 +380,16 @@ class StreamTask:
         replay = self._replay
         blocked = self._blocked
         handler = self._make_barrier_handler(len(channels))
+        watermark_sinks = [head.process_watermark,
+                           getattr(head, "process_watermark2", head.process_watermark)]
+        valves = [WatermarkValve([c.index for c in channels if c.input_index == i])
+                  for i in (0, 1)]
         remaining = len(channels)
         data_ended: set[int] = set()
+        for input_index, values, timestamps in load_channel_state(self.restore):
+            # records that were in flight when the restored (unaligned) checkpoint was taken
+            head.records_in += len(values)
+            process[input_index](values, timestamps)
         while remaining:
             if replay:
                 index, event = replay.popleft()
@@ -346,6 +401,9 @@ class StreamTask:
             event_type = type(event)
             if event_type is RecordBatch:
                 channel = channels[index]
+                recording = self._recording
+                if recording is not None and index in recording.waiting:
+                    recording.record(channel.input_index, event.values, event.timestamps)
                 head.records_in += len(event.values)
                 process[channel.input_index](event.values, event.timestamps)
                 channel.return_credit()
@@ -363,12 +421,24 @@ class StreamTask:
             elif event_type is EndOfPartition:
                 remaining -= 1
                 handler.on_end_of_partition(index)
+                input_index = channels[index].input_index
+                advanced = valves[input_index].on_end(index)
+                if advanced is not None and remaining:
+                    watermark_sinks[input_index](advanced)
             elif event_type is ChannelFailure:
                 raise UpstreamFailure(
                     f"lost the connection from {channels[index].description}: {event.reason}"
                 )
             elif event_type is Watermark:
-                pass  # event time arrives in a later release
+                input_index = channels[index].input_index
+                advanced = valves[input_index].on_watermark(index, event.timestamp)
+                if advanced is not None:
+                    watermark_sinks[input_index](advanced)
+            elif event_type is WatermarkStatus:
+                input_index = channels[index].input_index
+                advanced = valves[input_index].on_status(index, event.idle)
+                if advanced is not None:
+                    watermark_sinks[input_index](advanced)
             else:
                 raise TypeError(f"unexpected event {event!r}")
         if len(data_ended) < len(channels):  # producers that ended without EndOfData
