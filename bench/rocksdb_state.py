@@ -82,8 +82,8 @@ def larger_than_memory(keys: int, tmp: str, parallelism: int) -> tuple[float, in
 def incremental_vs_full(keys: int, tmp: str) -> tuple[int, int]:
     """Bytes uploaded by an incremental checkpoint after 1% of the keys changed, and the size of a
     full checkpoint of the same state."""
-    from weir.runtime.checkpoint.storage import FileSystemCheckpointStorage
     from weir.api.state import ValueStateDescriptor
+    from weir.runtime.checkpoint.storage import FileSystemCheckpointStorage
     from weir.state.key_groups import KeyGroupRange
     from weir.state.rocksdb.backend import RocksDBKeyedStateBackend
 
