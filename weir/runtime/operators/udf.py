@@ -209,8 +209,8 @@ class _TimerMixin:
         ctx._timestamp = timestamp
         ctx._domain = TimeDomain.EVENT_TIME if domain == EVENT_TIME else TimeDomain.PROCESSING_TIME
         result = self._on_timer(timestamp, ctx)
+        out = list(result) if result is not None else []  # generators run here, in context
         ctx._domain = TimeDomain.EVENT_TIME
-        out = list(result) if result is not None else []
         output = self.output  # type: ignore[attr-defined]
         if out:
             output.emit(out, [timestamp] * len(out) if domain == EVENT_TIME else None)
