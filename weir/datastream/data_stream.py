@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from weir.api.functions import TwoPhaseCommitSinkFunction
 from weir.api.output_tag import OutputTag
+from weir.datastream.windowed_stream import AllWindowedStream, WindowedStream, count_window
 from weir.graph.transformations import (
     OneInputTransformation,
     PartitionTransformation,
@@ -251,6 +252,15 @@ class DataStream:
             ),
         )
 
+    def window_all(self, window_assigner: Any) -> AllWindowedStream:
+        """Windows over the whole stream (parallelism 1)."""
+        keyed = self.key_by(lambda _: 0)
+        return AllWindowedStream(keyed, window_assigner, keyed._key_selector)
+
+    def count_window_all(self, size: int, slide: int = 0) -> AllWindowedStream:
+        keyed = self.key_by(lambda _: 0)
+        return count_window(keyed, size, slide, keyed._key_selector, all_window=True)
+
     def assign_timestamps_and_watermarks(self, watermark_strategy: Any) -> DataStream:
         """Give records event timestamps (the strategy's timestamp assigner) and emit
         watermarks periodically (``WatermarkStrategy.for_bounded_out_of_orderness(...)``...)."""
@@ -438,6 +448,14 @@ class KeyedStream(DataStream):
 
     def max_by(self, position_to_max_by: int | str = 0) -> DataStream:
         return self._aggregate(agg.MaxByReducer(position_to_max_by))
+
+    def window(self, window_assigner: Any) -> WindowedStream:
+        """Group each key's records into windows (``TumblingEventTimeWindows.of(...)``...)."""
+        return WindowedStream(self, window_assigner, self._key_selector)
+
+    def count_window(self, size: int, slide: int = 0) -> WindowedStream:
+        """Windows of ``size`` records per key, sliding by ``slide`` records if given."""
+        return count_window(self, size, slide, self._key_selector)
 
 
 class ConnectedStreams:

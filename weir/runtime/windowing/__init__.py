@@ -1,0 +1,1 @@
+"""Windows: assigners, triggers, evictors and the window operator (keyed and non-keyed)."""
