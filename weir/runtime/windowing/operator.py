@@ -241,7 +241,7 @@ class WindowOperator(StreamOperator):
         sessions = self.merging
         assert sessions is not None
         merged = window
-        overlapping = [w for w in sessions.keys() if w.intersects(window)]
+        overlapping = [w for w in sessions.keys() if w.intersects(window)]  # noqa: SIM118
         if not overlapping:
             sessions.put(window, window)
             return window, window
