@@ -24,8 +24,8 @@ class Recorder:
         )
 
 
-def barrier(cid):
-    return CheckpointBarrier(cid, 0)
+def barrier(cid, unaligned=False):
+    return CheckpointBarrier(cid, 0, unaligned=unaligned)
 
 
 def test_aligned_blocks_until_every_channel_delivered_the_barrier():
@@ -102,23 +102,32 @@ def unaligned(n=3):
 
 def test_unaligned_snapshots_at_the_first_barrier_and_never_blocks():
     r, h = unaligned()
-    h.on_barrier(1, barrier(1))
+    h.on_barrier(1, barrier(1, True))
     assert r.log == [("start", 1, [0, 2])] and r.blocked == set()
-    h.on_barrier(0, barrier(1))
+    h.on_barrier(0, barrier(1, True))
     h.on_end_of_partition(2)
     assert r.log[1:] == [("done", 1, 0), ("done", 1, 2)]
     assert h.pending_checkpoint is None
-    h.on_barrier(0, barrier(2))
+    h.on_barrier(0, barrier(2, True))
     assert r.log[-1] == ("start", 2, [1])
 
 
 def test_unaligned_newer_barrier_or_cancel_aborts_the_recording():
     r, h = unaligned()
-    h.on_barrier(0, barrier(1))
-    h.on_barrier(0, barrier(2))
+    h.on_barrier(0, barrier(1, True))
+    h.on_barrier(0, barrier(2, True))
     assert ("abort", 1) in r.log and r.log[-1] == ("start", 2, [1, 2])
     h.on_cancel(1, 2)
     assert r.log[-1] == ("abort", 2) and h.pending_checkpoint is None
+
+
+def test_unaligned_handler_aligns_barriers_not_marked_unaligned():
+    """The final checkpoint after end of input is aligned: no in-flight output after it."""
+    r, h = unaligned(2)
+    h.on_barrier(0, barrier(7))
+    assert r.blocked == {0} and not any(e[0] == "start" for e in r.log)
+    h.on_barrier(1, barrier(7))
+    assert ("trigger", 7) in r.log
 
 
 def test_unaligned_savepoints_are_aligned():

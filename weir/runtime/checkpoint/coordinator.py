@@ -40,6 +40,7 @@ class CheckpointSettings:
     tolerable_failures: int = 2**31 - 1
     num_retained: int = 1
     retain_on_cancellation: bool = False
+    unaligned: bool = False
 
     @staticmethod
     def from_config(config: dict[str, Any]) -> CheckpointSettings | None:
@@ -58,6 +59,8 @@ class CheckpointSettings:
             retain_on_cancellation=str(config.get(
                 "execution.checkpointing.externalized-checkpoint-retention",
                 "DELETE_ON_CANCELLATION")).upper() == "RETAIN_ON_CANCELLATION",
+            unaligned=str(config.get("execution.checkpointing.unaligned", False)).lower()
+            == "true",
         )
         settings.validate()
         return settings
@@ -214,9 +217,10 @@ class CheckpointCoordinator:
                                         set(self._tasks))
             self.pending[cid] = pending
             self.stats.triggered(cid, is_savepoint, timestamp)
-        barrier = CheckpointBarrier(
-            cid, timestamp, is_savepoint, False, savepoint_dir
-        )
+        # Savepoints and the final checkpoint after end of input are always aligned: the former
+        # must be rescalable, the latter must not leave output of in-flight records behind it.
+        unaligned = self.settings.unaligned and not is_savepoint and not self._final_requested
+        barrier = CheckpointBarrier(cid, timestamp, is_savepoint, unaligned, savepoint_dir)
         self._send(("trigger_checkpoint", barrier))
         return pending.future
 

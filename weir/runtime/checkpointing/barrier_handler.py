@@ -195,7 +195,8 @@ class UnalignedBarrierHandler(CheckpointBarrierHandler):
     """Exactly-once without alignment: the first barrier triggers the snapshot at once, and the
     records still arriving on the other channels before their barriers become part of it as
     *channel state* (replayed first after a restore). Nothing is blocked, so checkpoints complete
-    under backpressure. Savepoints stay aligned (their state must be rescalable)."""
+    under backpressure. Barriers not marked unaligned — savepoints (their state must be
+    rescalable) and the final checkpoint after end of input — are aligned."""
 
     def __init__(self, num_channels: int, actions: BarrierHandlerActions,
                  unaligned: UnalignedActions) -> None:
@@ -212,7 +213,7 @@ class UnalignedBarrierHandler(CheckpointBarrierHandler):
 
     def on_barrier(self, channel: int, barrier: CheckpointBarrier) -> None:
         cid = barrier.checkpoint_id
-        if barrier.is_savepoint:
+        if not barrier.unaligned:
             self._aligned.latest_handled = max(self._aligned.latest_handled, self.latest_handled)
             self._aligned.on_barrier(channel, barrier)
             self.latest_handled = max(self.latest_handled, self._aligned.latest_handled)
