@@ -101,9 +101,28 @@ def event_time(config: NexmarkConfig, n: int, rng: random.Random) -> int:
     return on_time - (rng.randrange(config.out_of_order_ms + 1) if config.out_of_order_ms else 0)
 
 
+BLOCK = 256
+
+
 def generate(config: NexmarkConfig, n: int) -> Any:
     """Event number ``n`` (a Person, an Auction or a Bid); the same for the same config."""
-    rng = random.Random(config.seed * 1_000_003 + n)
+    return generate_range(config, n, n + 1)[0]
+
+
+def generate_range(config: NexmarkConfig, start: int, end: int) -> list[Any]:
+    """Events ``start`` to ``end - 1``. Random draws come from one generator per block of
+    ``BLOCK`` events, seeded by the block number, so any range gives the same events."""
+    out: list[Any] = []
+    first_block, last_block = start // BLOCK, (end - 1) // BLOCK
+    for block_number in range(first_block, last_block + 1):
+        rng = random.Random(config.seed * 1_000_003 + block_number)
+        lo = block_number * BLOCK
+        events = [_event(config, n, rng) for n in range(lo, lo + BLOCK)]
+        out.extend(events[max(start, lo) - lo : min(end, lo + BLOCK) - lo])
+    return out
+
+
+def _event(config: NexmarkConfig, n: int, rng: random.Random) -> Any:
     kind, index, block = _kind(config, n)
     ts = event_time(config, n, rng)
     last_person = config.first_person_id + block * config.person_proportion
@@ -138,4 +157,4 @@ def generate(config: NexmarkConfig, n: int) -> Any:
 
 
 def all_events(config: NexmarkConfig) -> list[Any]:
-    return [generate(config, n) for n in range(config.events)]
+    return generate_range(config, 0, config.events)

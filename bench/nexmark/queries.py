@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from nexmark.generator import Auction, Bid, NexmarkConfig, Person, generate
+from nexmark.generator import Auction, Bid, NexmarkConfig, Person, generate_range
 
 from weir.common import Duration, Time, WatermarkStrategy
+from weir.connectors.collection import GeneratorSource
 from weir.datastream import StreamExecutionEnvironment
 from weir.datastream.functions import (
     AggregateFunction,
@@ -36,8 +37,9 @@ def event_stream(env: StreamExecutionEnvironment, config: NexmarkConfig) -> Any:
     strategy = (WatermarkStrategy.for_bounded_out_of_orderness(
         Duration.of_millis(config.out_of_order_ms))
         .with_timestamp_assigner(lambda event, ts: event.date_time))
-    return (env.from_generator(lambda n: generate(config, n), count=config.events)
-            .name("Nexmark Source")
+    source = GeneratorSource(batch_generator=lambda a, b: generate_range(config, a, b),
+                             count=config.events)
+    return (env.from_source(source, source_name="Nexmark Source")
             .assign_timestamps_and_watermarks(strategy))
 
 
