@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from nexmark.generator import Auction, Bid, NexmarkConfig, Person, generate_range
-
 from weir.common import Duration, Time, WatermarkStrategy
 from weir.connectors.collection import GeneratorSource
 from weir.datastream import StreamExecutionEnvironment

@@ -21,7 +21,6 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspa
 
 from nexmark.generator import NexmarkConfig  # noqa: E402
 from nexmark.queries import QUERIES, event_stream  # noqa: E402
-
 from weir.datastream import CheckpointingMode, StreamExecutionEnvironment  # noqa: E402
 from weir.datastream.state_backend import EmbeddedRocksDBStateBackend, FsStateBackend  # noqa: E402
 
