@@ -14,6 +14,7 @@ from weir.api import state as api
 from weir.state.backend import VOID_NAMESPACE, InternalKvState, KeyedStateBackend, StateBackend
 from weir.state.errors import StateError
 from weir.state.key_groups import KeyGroupRange, stable_hash
+from weir.state.ttl import TtlTable, raw
 
 
 class _HeapState(InternalKvState):
@@ -27,14 +28,23 @@ class _HeapState(InternalKvState):
         self._backend = backend
         self._descriptor = descriptor
         self._name = descriptor.get_name()
-        self._table: dict[Any, Any] = {VOID_NAMESPACE: backend.new_table(self._name, VOID_NAMESPACE)}
+        ttl = descriptor.get_ttl_config() if hasattr(descriptor, "get_ttl_config") else None
+        self._ttl = ttl if ttl is not None and ttl.is_enabled() else None
+        self._table: dict[Any, Any] = {
+            VOID_NAMESPACE: self._wrap(backend.new_table(self._name, VOID_NAMESPACE))}
         self._map: Any = self._table[VOID_NAMESPACE]
+
+    def _wrap(self, table: Any) -> Any:
+        """Put a TTL view over a table when the descriptor asks for time-to-live."""
+        if self._ttl is None or isinstance(table, TtlTable):
+            return table
+        return TtlTable(table, self._ttl)
 
     def set_current_namespace(self, namespace: Any) -> None:
         table = self._table
         m = table.get(namespace)
         if m is None:
-            m = table[namespace] = self._backend.new_table(self._name, namespace)
+            m = table[namespace] = self._wrap(self._backend.new_table(self._name, namespace))
         self._map = m
 
     def key_map(self) -> MutableMapping[Any, Any]:
@@ -207,8 +217,8 @@ class HashMapKeyedStateBackend(KeyedStateBackend):
         state = _state_class(descriptor)(self, descriptor)
         restored = self._restored.pop(name, None)
         if restored:
-            state._table = restored
-            state._table.setdefault(VOID_NAMESPACE, {})
+            state._table = {ns: state._wrap(m) for ns, m in restored.items()}
+            state._table.setdefault(VOID_NAMESPACE, state._wrap({}))
             state._map = state._table[VOID_NAMESPACE]
         self._states[name] = state
         return state
@@ -218,10 +228,10 @@ class HashMapKeyedStateBackend(KeyedStateBackend):
         for name, state in self._states.items():
             copy_value = state.copy_value
             if copy_value is None:
-                captured[name] = {ns: dict(m) for ns, m in state._table.items() if m}
+                captured[name] = {ns: dict(raw(m)) for ns, m in state._table.items() if m}
             else:
                 captured[name] = {
-                    ns: {k: copy_value(v) for k, v in m.items()}
+                    ns: {k: _copy_entry(copy_value, v, state._ttl) for k, v in raw(m).items()}
                     for ns, m in state._table.items() if m
                 }
         for name, table in self._restored.items():
@@ -256,17 +266,25 @@ class HashMapKeyedStateBackend(KeyedStateBackend):
                 for ns, entries in table.items():
                     existing = target.get(ns)
                     if existing is None:
-                        target[ns] = dict(entries)
+                        target[ns] = state._wrap(dict(entries)) if state else dict(entries)
                     else:
-                        existing.update(entries)
+                        raw(existing).update(entries)
                 if state is not None:
-                    state._map = state._table.setdefault(VOID_NAMESPACE, {})
+                    state._map = state._table.setdefault(VOID_NAMESPACE, state._wrap({}))
 
     def num_keys(self) -> int:
         return sum(s.entry_count() for s in self._states.values())
 
     def dispose(self) -> None:
         self._states.clear()
+
+
+def _copy_entry(copy_value: Any, stored: Any, ttl: Any) -> Any:
+    """Copy a mutable stored value; under TTL the value is the first half of the pair."""
+    if ttl is None:
+        return copy_value(stored)
+    value, stamp = stored
+    return (copy_value(value), stamp)
 
 
 def dumps_state(data: Any) -> bytes:
