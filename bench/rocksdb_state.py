@@ -59,10 +59,10 @@ class CountSeconds(SinkFunction):
 def larger_than_memory(keys: int, tmp: str, parallelism: int) -> tuple[float, int, bool]:
     env = StreamExecutionEnvironment.get_execution_environment()
     env.set_parallelism(parallelism)
-    # 256 MB for the whole job: per subtask a 50k-entry cache, 32 MB block cache, 2 x 16 MB
-    # write buffers, plus the interpreter.
+    # 256 MB for the whole job (two workers): per worker a 20k-entry write-back cache, a 16 MB
+    # block cache and 2 x 8 MB write buffers, besides the interpreter itself (~30 MB).
     env.set_state_backend(EmbeddedRocksDBStateBackend(
-        local_dir=tmp, cache_entries=50_000, block_cache_mb=32, write_buffer_mb=16))
+        local_dir=tmp, cache_entries=20_000, block_cache_mb=16, write_buffer_mb=8))
     (env.from_sequence(0, 2 * keys - 1)
         .map(lambda i: (i % keys, 1))
         .key_by(lambda t: t[0]).sum(1)
