@@ -23,7 +23,7 @@ import psutil
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from word_count import LatestCountSink, make_input  # noqa: E402
+from word_count import add_word_count, make_input  # noqa: E402
 
 from weir.common import RestartStrategies  # noqa: E402
 from weir.datastream import StreamExecutionEnvironment  # noqa: E402
@@ -38,10 +38,7 @@ def word_count_rate(path: str, words: int, parallelism: int, checkpoint_dir: str
     if checkpoint_dir:
         env.set_state_backend(FsStateBackend(checkpoint_dir))
         env.enable_checkpointing(1000)
-    (env.read_text_file(path)
-        .flat_map(lambda line: [(w, 1) for w in line.split()])
-        .key_by(lambda t: t[0]).sum(1)
-        .add_sink(LatestCountSink(out_dir)))
+    add_word_count(env, path, out_dir)
     client = env.execute_async("word count")
     start = time.perf_counter()
     client.wait()

@@ -18,7 +18,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from word_count import LatestCountSink, PeakRss, make_input  # noqa: E402
+from word_count import PeakRss, add_word_count, make_input  # noqa: E402
 
 from weir.datastream import StreamExecutionEnvironment  # noqa: E402
 from weir.datastream.functions import SinkFunction  # noqa: E402
@@ -29,10 +29,7 @@ def word_count(path: str, words: int, backend, out_dir: str) -> float:
     env = StreamExecutionEnvironment.get_execution_environment()
     env.set_parallelism(1)
     env.set_state_backend(backend)
-    (env.read_text_file(path)
-        .flat_map(lambda line: [(w, 1) for w in line.split()])
-        .key_by(lambda t: t[0]).sum(1)
-        .add_sink(LatestCountSink(out_dir)))
+    add_word_count(env, path, out_dir)
     start = time.perf_counter()
     env.execute("word count")
     return words / (time.perf_counter() - start)

@@ -110,11 +110,8 @@ class PeakRss:
         self._thread.join()
 
 
-def run_weir(path: str, parallelism: int, out_dir: str) -> tuple[float, dict[str, int], int]:
-    for old in glob.glob(os.path.join(out_dir, "counts-*.pkl")):
-        os.remove(old)
-    env = StreamExecutionEnvironment.get_execution_environment()
-    env.set_parallelism(parallelism)
+def add_word_count(env: StreamExecutionEnvironment, path: str, out_dir: str) -> None:
+    """The benchmarked job: running word counts of a text file into a LatestCountSink."""
     (
         env.read_text_file(path)
         .flat_map(lambda line: [(w, 1) for w in line.split()])
@@ -122,6 +119,14 @@ def run_weir(path: str, parallelism: int, out_dir: str) -> tuple[float, dict[str
         .sum(1)
         .add_sink(LatestCountSink(out_dir))
     )
+
+
+def run_weir(path: str, parallelism: int, out_dir: str) -> tuple[float, dict[str, int], int]:
+    for old in glob.glob(os.path.join(out_dir, "counts-*.pkl")):
+        os.remove(old)
+    env = StreamExecutionEnvironment.get_execution_environment()
+    env.set_parallelism(parallelism)
+    add_word_count(env, path, out_dir)
     with PeakRss() as rss:
         start = time.perf_counter()
         env.execute(f"word count p={parallelism}")
