@@ -20,12 +20,13 @@ class SourceFileNotFound(FileNotFoundError):
 def list_files(path: str) -> list[str]:
     path = path.removeprefix("file://")
     if os.path.isdir(path):
-        return sorted(
-            os.path.join(root, name)
-            for root, _, names in os.walk(path)
-            for name in names
-            if not name.startswith((".", "_"))
-        )
+        found = []
+        for root, dirs, names in os.walk(path):
+            # Hidden and underscore-prefixed entries (in-progress output, metadata) are skipped,
+            # folders as well as files, as Flink does.
+            dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+            found.extend(os.path.join(root, n) for n in names if not n.startswith((".", "_")))
+        return sorted(found)
     if os.path.isfile(path):
         return [path]
     raise SourceFileNotFound(
@@ -76,7 +77,9 @@ class TextFileReader(SourceReader):
                     offset = end
                     break
                 offset += len(line)
-                out.append(line.decode(encoding).rstrip("\r\n"))
+                if line.endswith(b"\n"):
+                    line = line[:-2] if line.endswith(b"\r\n") else line[:-1]
+                out.append(line.decode(encoding, "replace"))
             self._offset = offset
             if offset >= end:
                 self._file.close()
@@ -106,13 +109,19 @@ class TextFileSource(Source):
         self.paths = [path] if isinstance(path, str) else list(path)
         self.path = self.paths[0]
         self.encoding = encoding
-        for p in self.paths:
-            list_files(p)  # fail at job definition time with a clear message
+        self._files: list[tuple[str, int]] | None = None
+        self._file_sizes()  # fail at job definition time with a clear message
+
+    def _file_sizes(self) -> list[tuple[str, int]]:
+        """The files and their sizes, listed once when the job is defined, so that every subtask
+        splits the same input even if a directory changes while the job starts."""
+        if self._files is None:
+            self._files = [(f, os.path.getsize(f)) for p in self.paths for f in list_files(p)]
+        return self._files
 
     def create_reader(self, subtask_index: int, parallelism: int) -> SourceReader:
         splits = []
-        for path in (f for p in self.paths for f in list_files(p)):
-            size = os.path.getsize(path)
+        for path, size in self._file_sizes():
             start = size * subtask_index // parallelism
             end = size * (subtask_index + 1) // parallelism
             if end > start:
