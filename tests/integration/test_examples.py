@@ -177,3 +177,61 @@ def test_killing_the_client_process_takes_the_workers_down():
     for p in alive:
         p.kill()
     assert not alive, "workers outlived a SIGKILLed JobManager"
+
+
+PYFLINK_STYLE_WINDOWS = """
+from typing import Iterable
+
+from weir.common import Types, WatermarkStrategy
+from weir.common.watermark_strategy import TimestampAssigner
+from weir.datastream import StreamExecutionEnvironment, ProcessWindowFunction, WindowFunction
+from weir.datastream.window import (CountWindow, EventTimeSessionWindows,
+                                    SessionWindowTimeGapExtractor, TimeWindow)
+
+
+class SecondField(TimestampAssigner):
+    def extract_timestamp(self, value, record_timestamp) -> int:
+        return int(value[1])
+
+
+class GapFromValue(SessionWindowTimeGapExtractor):
+    def extract(self, element: tuple) -> int:
+        return element[1]
+
+
+class SessionSize(ProcessWindowFunction[tuple, tuple, str, TimeWindow]):
+    def process(self, key: str, context: ProcessWindowFunction.Context[TimeWindow],
+                elements: Iterable[tuple]) -> Iterable[tuple]:
+        return [(key, context.window().start, context.window().end, len(list(elements)))]
+
+
+class Total(WindowFunction[tuple, tuple, str, CountWindow]):
+    def apply(self, key: str, window: CountWindow, inputs: Iterable[tuple]):
+        return [(key, sum(i[0] for i in inputs))]
+
+
+env = StreamExecutionEnvironment.get_execution_environment()
+env.set_parallelism(1)
+events = env.from_collection(
+    [("k", 2), ("k", 3), ("k", 5), ("k", 6), ("k", 12), ("k", 12), ("k", 20)],
+    type_info=Types.TUPLE([Types.STRING(), Types.INT()]))
+(events.assign_timestamps_and_watermarks(
+    WatermarkStrategy.for_monotonous_timestamps().with_timestamp_assigner(SecondField()))
+    .key_by(lambda x: x[0], key_type=Types.STRING())
+    .window(EventTimeSessionWindows.with_dynamic_gap(GapFromValue()))
+    .process(SessionSize(), Types.TUPLE([Types.STRING(), Types.INT(), Types.INT(), Types.INT()]))
+    .print())
+numbers = env.from_collection([(1, "x"), (2, "y"), (3, "x"), (4, "y"), (5, "x"), (6, "y"),
+                               (7, "y")], type_info=Types.TUPLE([Types.INT(), Types.STRING()]))
+(numbers.key_by(lambda x: x[1], key_type=Types.STRING()).count_window(3)
+    .apply(Total(), Types.TUPLE([Types.STRING(), Types.INT()])).print())
+env.execute()
+"""
+
+
+def test_pyflink_style_windowing_program_prints_like_flink():
+    result = run_script(PYFLINK_STYLE_WINDOWS)
+    assert result.returncode == 0, result.stderr
+    # sessions with gap = the value: [2,4) [3,6) [5,10) [6,12) [12,24) [12,24) [20,40) all
+    # merge — Flink's windows intersect when one ends where the next starts — into [2,40)
+    assert sorted(result.stdout.splitlines()) == sorted(["(k,2,40,7)", "(x,9)", "(y,12)"])
