@@ -13,6 +13,7 @@ Example::
     env.execute("word count")
 """
 
+from weir.datastream.checkpoint_config import CheckpointConfig, ExternalizedCheckpointCleanup
 from weir.datastream.checkpointing_mode import CheckpointingMode
 from weir.datastream.data_stream import (
     ConnectedStreams,
@@ -22,32 +23,31 @@ from weir.datastream.data_stream import (
 )
 from weir.datastream.execution_config import ExecutionConfig
 from weir.datastream.execution_mode import RuntimeExecutionMode
-from weir.datastream.checkpoint_config import CheckpointConfig, ExternalizedCheckpointCleanup
 from weir.datastream.functions import (
     AggregateFunction,
     AllWindowFunction,
     BroadcastProcessFunction,
-    KeyedBroadcastProcessFunction,
-    Partitioner,
-    ProcessAllWindowFunction,
-    ProcessWindowFunction,
-    TimeDomain,
-    WindowFunction,
     CoFlatMapFunction,
     CoMapFunction,
     CoProcessFunction,
     FilterFunction,
     FlatMapFunction,
+    KeyedBroadcastProcessFunction,
     KeyedCoProcessFunction,
     KeyedProcessFunction,
     KeySelector,
     MapFunction,
+    Partitioner,
+    ProcessAllWindowFunction,
     ProcessFunction,
+    ProcessWindowFunction,
     ReduceFunction,
     RuntimeContext,
     SinkFunction,
     SourceFunction,
+    TimeDomain,
     TimerService,
+    WindowFunction,
 )
 from weir.datastream.output_tag import OutputTag
 from weir.datastream.state_backend import (
