@@ -4,8 +4,8 @@ A TTL state stores ``(value, last update time)`` pairs and checks the age on eve
 expired value reads as absent (``NeverReturnExpired``, the default) and is removed, or is still
 returned until cleaned up (``ReturnExpiredIfNotCleanedUp``). The timestamp is refreshed on writes
 (``OnCreateAndWrite``) or on reads and writes (``OnReadAndWrite``). Expiry is per stored value:
-for list and map state, per key rather than per element. Cleanup is lazy (on access); expired
-values are also dropped from snapshots when ``cleanup_full_snapshot`` is set.
+for list and map state, per key rather than per element. Cleanup is lazy: an expired value is
+removed when it is next read; the background cleanup strategies are accepted but not run.
 """
 
 from __future__ import annotations
