@@ -182,14 +182,14 @@ class DataStream:
         """Partition the stream by key: records with the same key go to the same subtask, and
         keyed state in the next operator is scoped to the record's key."""
         _check_function(key_selector, "get_key", "key_by")
+        key_of = _key_function(key_selector)
         partition = PartitionTransformation(
             name="Partition",
             input=self._transformation,
-            partitioner=KeyGroupStreamPartitioner(_key_function(key_selector),
-                                                  DEFAULT_MAX_PARALLELISM),
+            partitioner=KeyGroupStreamPartitioner(key_of, DEFAULT_MAX_PARALLELISM),
             output_type=self._transformation.output_type,
         )
-        return KeyedStream(self._env, partition, _key_function(key_selector), self)
+        return KeyedStream(self._env, partition, key_of, self)
 
     def _partition(self, partitioner: Any) -> DataStream:
         return DataStream(

@@ -27,24 +27,27 @@ def plan_restore(
     claimed: set[str] = set()
     plans: dict[TaskId, TaskRestore] = {}
     for vertex in job_graph.vertices:
+        for node in vertex.nodes:  # once per operator, not per subtask
+            state = states.get(node.uid)
+            if state is None:
+                continue
+            claimed.add(node.uid)
+            has_keyed = any(k[0] == node.uid and k[1] in ("keyed", "keyed-incremental")
+                            for _, _, index in state.subtasks for k in index)
+            if has_keyed and state.max_parallelism != node.max_parallelism:
+                raise NoCheckpointError(
+                    f"operator '{node.name}' (uid {node.uid!r}) was checkpointed with max "
+                    f"parallelism {state.max_parallelism} and now has "
+                    f"{node.max_parallelism}; keyed state can only be redistributed within "
+                    "the same max parallelism (set it back with set_max_parallelism)"
+                )
         for subtask in range(vertex.parallelism):
             plan: TaskRestore = {}
             for node in vertex.nodes:
                 state = states.get(node.uid)
                 if state is None:
                     continue
-                claimed.add(node.uid)
                 restore = OperatorRestore()
-                has_keyed = any(k[1] in ("keyed", "keyed-incremental")
-                                for _, _, index in state.subtasks for k in index
-                                if k[0] == node.uid)
-                if has_keyed and state.max_parallelism != node.max_parallelism:
-                    raise NoCheckpointError(
-                        f"operator '{node.name}' (uid {node.uid!r}) was checkpointed with max "
-                        f"parallelism {state.max_parallelism} and now has "
-                        f"{node.max_parallelism}; keyed state can only be redistributed within "
-                        "the same max parallelism (set it back with set_max_parallelism)"
-                    )
                 groups = key_group_range_for_subtask(
                     node.max_parallelism, node.parallelism, subtask
                 )

@@ -190,8 +190,7 @@ class RocksDBKeyedStateBackend(HashMapKeyedStateBackend):
             return self._incremental_snapshot()
         # A RocksDB checkpoint (hard links to the immutable SST files) is the consistent view;
         # rocksdict's snapshot iterators read live data, so they cannot serve here.
-        directory = os.path.join(self.path, f"snap-{uuid.uuid4().hex[:8]}")
-        Checkpoint(self.db).create_checkpoint(directory)
+        directory = self._checkpoint("snap")
         names = {sid: name for name, sid in self._state_ids.items()}
 
         def write() -> dict[int, bytes]:
@@ -225,9 +224,14 @@ class RocksDBKeyedStateBackend(HashMapKeyedStateBackend):
     def _incremental_snapshot(self) -> IncrementalSnapshot:
         """Synchronous part: a RocksDB checkpoint — hard links to the immutable SST files plus a
         copy of the small metadata files — taken in milliseconds whatever the state size."""
-        directory = os.path.join(self.path, f"chk-{uuid.uuid4().hex[:8]}")
-        Checkpoint(self.db).create_checkpoint(directory)
+        directory = self._checkpoint("chk")
         return IncrementalSnapshot(self, directory, dict(self._confirmed), dict(self._state_ids))
+
+    def _checkpoint(self, prefix: str) -> str:
+        """A RocksDB checkpoint of the database in a new directory under the working dir."""
+        directory = os.path.join(self.path, f"{prefix}-{uuid.uuid4().hex[:8]}")
+        Checkpoint(self.db).create_checkpoint(directory)
+        return directory
 
     def notify_checkpoint_complete(self, checkpoint_id: int) -> None:
         """SST files of a completed checkpoint need not be uploaded again."""
